@@ -1,0 +1,3 @@
+module github.com/example/wordpress-aks
+
+go 1.26
