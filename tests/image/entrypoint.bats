@@ -73,6 +73,7 @@ snapshot() {
 # start [NAME=VALUE...]: one container start, as uid 33 in the docroot, with the
 # image's command; the stub proves the exec by sharing the shell's pid.
 start() {
+	# shellcheck disable=SC2016 # $$ and $0 belong to the inner sh
 	(cd "$DOC" && env -i PATH="$W/bin:/usr/bin:/bin" "$@" setpriv --reuid="$WP_UID" --regid="$WP_UID" \
 		--clear-groups --inh-caps=-all --bounding-set=-all -- \
 		sh -c 'echo $$ >"$0"; exec "$1" apache2-foreground -DFOO' "$REC/shell-pid" "$IMAGE_DIR/bin/wp-entrypoint")

@@ -165,6 +165,8 @@ apache_setup() {
 		LoadModule setenvif_module $m/mod_setenvif.so
 		LoadModule env_module $m/mod_env.so
 		LoadModule reqtimeout_module $m/mod_reqtimeout.so
+		# Enabled in the image (Debian default): without Options -Indexes it would list dirs.
+		LoadModule autoindex_module $m/mod_autoindex.so
 		LoadModule php_module $m/libphp8.2.so
 		TypesConfig /etc/mime.types
 		DirectoryIndex index.php index.html
