@@ -24,6 +24,7 @@ teardown() {
 	[ "$(grep -c '^ARG WORDPRESS_IMAGE=' "$DOCKERFILE")" = 1 ]
 	grep -Eq '^ARG WORDPRESS_IMAGE=wordpress:[0-9]+\.[0-9]+(\.[0-9]+)?-php8\.3-apache(@sha256:[0-9a-f]{64})?$' "$DOCKERFILE"
 	[ "$(grep -m1 -E '^(FROM|ARG)' "$DOCKERFILE")" = "$(grep '^ARG WORDPRESS_IMAGE=' "$DOCKERFILE")" ]
+	# shellcheck disable=SC2016 # a literal ${...}, as written in the Dockerfile
 	grep -qx 'FROM ${WORDPRESS_IMAGE}' "$DOCKERFILE"
 }
 
