@@ -204,7 +204,7 @@ apache_setup() {
 
 # apache_start DIR [NAME=VALUE...]: starts the configured Apache in the foreground
 # (as apache2-foreground does) as uid 33 with only the given environment, and waits
-# for /healthz.
+# for /healthz. APACHE_MODE=-X runs one single process instead (for strace).
 apache_start() {
 	local d=$1
 	shift
@@ -213,7 +213,7 @@ apache_start() {
 		TRUSTED_PROXY_CIDRS=10.0.0.0/8 "$@" \
 		setpriv --reuid="$WP_UID" --regid="$WP_UID" --clear-groups \
 		--inh-caps=-all --ambient-caps=-all --bounding-set=-all -- \
-		/usr/sbin/apache2 -d "$d" -DFOREGROUND >>"$d/stdout.log" 2>>"$d/stderr.log" &
+		/usr/sbin/apache2 -d "$d" "${APACHE_MODE:--DFOREGROUND}" >>"$d/stdout.log" 2>>"$d/stderr.log" &
 	echo $! >"$d/apache.pid"
 	if ! wait_for 20 curl -fsS -o /dev/null "http://127.0.0.1:$(cat "$d/port")/healthz"; then
 		echo "Apache in $d did not answer /healthz:" >&2
@@ -262,6 +262,11 @@ wordpress_docroot() {
 		define('WP_DEBUG', false);
 		define('DISABLE_WP_CRON', true);
 		define('AUTOMATIC_UPDATER_DISABLED', true);
+		// Several throwaway Apaches on different ports serve the same install.
+		if (isset($_SERVER['HTTP_HOST'])) {
+		    define('WP_HOME', 'http://' . $_SERVER['HTTP_HOST']);
+		    define('WP_SITEURL', 'http://' . $_SERVER['HTTP_HOST']);
+		}
 		if (!defined('ABSPATH')) {
 		    define('ABSPATH', __DIR__ . '/');
 		}
@@ -283,7 +288,9 @@ wordpress_install() {
 		--data-urlencode 'blog_public=0' \
 		"$url/wp-admin/install.php?step=2"
 	# Installed means the front page renders from the database.
-	curl -fsS "$url/" | grep -q 'Image test'
+	local page
+	page=$(curl -fsS "$url/")
+	[[ "$page" == *'Image test'* ]]
 }
 
 # db_site DIR DB USER PASSWORD: a database and a user with all rights on it.
