@@ -1,6 +1,6 @@
 module github.com/example/wordpress-aks
 
-go 1.26
+go 1.26.6
 
 require (
 	github.com/pulumi/pulumi-azure-native-sdk/authorization/v2 v2.90.0

@@ -116,6 +116,9 @@ func read(project string, src Source, cfg *Config) Problems {
 		dst := root.Field(idx)
 		raw := src.Values[full]
 		if field.Tag.Get("secret") == "true" {
+			if raw == "" {
+				continue
+			}
 			if !src.SecretKeys[full] {
 				probs.add(key, "", "must be stored as a secret: pulumi config set --secret "+key+" ...")
 				continue
