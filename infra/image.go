@@ -30,8 +30,8 @@ type Image struct {
 
 const (
 	// ImageContextDir is the Docker build context, relative to the project root.
-	ImageContextDir = "images/wordpress"
-	imageRepository = "wordpress"
+	ImageContextDir  = "images/wordpress"
+	imageRepository  = "wordpress"
 	contextContainer = "image-context"
 	// imageContextSASExpiry is fixed so the signed URL, and with it the build, only changes when
 	// the context does. It grants read access to one blob that holds nothing but the public build
