@@ -31,7 +31,7 @@
 # Env: PLUGINS (default 20), RTT_MS (assumed NFS round trip, default 1).
 set -euo pipefail
 
-# shellcheck source=lib/common.bash
+# shellcheck source-path=SCRIPTDIR source=lib/common.bash
 source "$(dirname -- "$0")/lib/common.bash"
 
 PLUGINS=${PLUGINS:-20}
@@ -49,6 +49,7 @@ W=$(new_workdir)
 trap 'cleanup_workdir "$W"' EXIT
 
 # gen_plugin DIR SLUG N: one generated plugin (see the header for its shape).
+# shellcheck disable=SC2016 # the single-quoted $... are PHP variables
 gen_plugin() {
 	local dir=$1 slug=$2 n=$3 i cls
 	local ns="Bench$n"
