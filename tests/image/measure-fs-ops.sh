@@ -8,7 +8,7 @@
 # package on MariaDB, served by Apache + mod_php with our Apache conf, theme
 # twentytwentythree, and PLUGINS generated plugins, all active. Debian has no set of
 # 20 WordPress plugins, so they are generated, each shaped like a typical mid-size
-# plugin: 55 files; on every front-end request it require_once's 12 include files,
+# plugin: 56 files; on every front-end request it require_once's 12 include files,
 # autoloads 15 classes through a PSR-4 autoloader that calls file_exists() first,
 # loads its text domain, enqueues a stylesheet and a script versioned by filemtime(),
 # and includes one template in the footer; 15 admin-only files are never loaded.
