@@ -61,7 +61,7 @@ const (
 	DefaultRegistrySKU = "Basic"
 
 	// DefaultIngressChartVersion pins F5's nginx-ingress chart (oci://ghcr.io/nginx/charts).
-	DefaultIngressChartVersion = "2.3.1"
+	DefaultIngressChartVersion = "2.6.0"
 	DefaultIngressReplicas     = 2
 
 	DefaultWordPressMemory     = "500Mi"

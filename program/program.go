@@ -9,6 +9,7 @@ import (
 
 	"github.com/example/wordpress-aks/config"
 	"github.com/example/wordpress-aks/infra"
+	"github.com/example/wordpress-aks/k8s"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -26,6 +27,9 @@ func Run(ctx *pulumi.Context) error {
 	azure, err := infra.New(ctx, cfg)
 	if err != nil {
 		return fmt.Errorf("azure layer: %w", err)
+	}
+	if _, err := k8s.New(ctx, cfg, azure); err != nil {
+		return fmt.Errorf("kubernetes layer: %w", err)
 	}
 
 	ctx.Export("kubeconfig", azure.Kubeconfig)
