@@ -1,6 +1,8 @@
 package infra
 
 import (
+	"time"
+
 	"github.com/example/wordpress-aks/config"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -88,6 +90,36 @@ func New(ctx *pulumi.Context, cfg config.Config) (*Outputs, error) {
 	nfs, err := NewNFS(ctx, cfg, rg, net)
 	if err != nil {
 		return nil, err
+	}
+
+	// What keeps the data and the money safe.
+	locked := map[string]pulumi.IDOutput{"mysql": mysql.ServerID, "wp-content-disk": nfs.DataDiskID}
+	if cfg.Backup.Enabled {
+		backup, err := NewBackup(ctx, cfg, rg, nfs)
+		if err != nil {
+			return nil, err
+		}
+		locked["backup-vault"] = backup.VaultID
+	}
+	if cfg.DeletionProtection {
+		if err := NewDeleteLocks(ctx, locked); err != nil {
+			return nil, err
+		}
+	}
+	err = NewAlerts(ctx, cfg, AlertTargets{
+		ResourceGroup: rg,
+		Workspace:     ws,
+		ClusterID:     cluster.ID,
+		MySQLServerID: mysql.ServerID,
+		NFS:           nfs,
+	})
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Cost.MonthlyBudget > 0 {
+		if err := NewBudget(ctx, cfg, rg, time.Now()); err != nil {
+			return nil, err
+		}
 	}
 
 	urls := map[string]string{}

@@ -25,6 +25,9 @@ type Plan struct {
 	// Placeholders names the config keys the stack file lacks that the plan filled with
 	// generated stand-ins (credentials a user sets once per machine).
 	Placeholders []string `json:"placeholders,omitempty"`
+	// Config is the stack's validated config, for tools that read the plan in-process (the
+	// cost estimate's ceiling, for one). It is not written out.
+	Config config.Config `json:"-"`
 }
 
 // Resource is one registered resource.
@@ -79,7 +82,15 @@ func RunSource(project, stack string, src config.Source) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	return assemble(stack, rec.regs)
+	p, err := assemble(stack, rec.regs)
+	if err != nil {
+		return nil, err
+	}
+	// The program validated the same config already; this cannot fail where it succeeded.
+	if p.Config, err = config.Load(project, stack, src); err != nil {
+		return nil, err
+	}
+	return p, nil
 }
 
 // assemble turns the registrations into plan resources, sorted by layer, type and name.

@@ -103,7 +103,8 @@ main() {
 	if [ "$SKIP_SYSTEM" != 1 ]; then
 		export DEBIAN_FRONTEND=noninteractive
 		apt-get update -q
-		apt-get install -y -q nfs-kernel-server
+		# lsscsi: Azure Backup's enhanced policy finds the disks to snapshot with it.
+		apt-get install -y -q nfs-kernel-server lsscsi
 	fi
 	dev=$(find_device)
 	ensure_filesystem "$dev"
