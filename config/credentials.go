@@ -1,7 +1,6 @@
 package config
 
 import (
-	"bytes"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/ed25519"
@@ -11,6 +10,7 @@ import (
 	"encoding/binary"
 	"encoding/pem"
 	"fmt"
+	"math/big"
 	"slices"
 	"strings"
 	"time"
@@ -43,14 +43,24 @@ func checkSSHPublicKey(line string) string {
 	if !ok || len(parts) == 0 || string(parts[0]) != typ {
 		return "the key body does not match its type " + typ
 	}
-	if typ == "ssh-rsa" {
+	switch {
+	case typ == "ssh-rsa":
 		// RFC 4253: string "ssh-rsa", mpint e, mpint n.
 		if len(parts) != 3 {
 			return "the RSA key body is malformed"
 		}
-		n := bytes.TrimLeft(parts[2], "\x00")
-		if bits := len(n) * 8; bits < minRSABits {
+		if bits := new(big.Int).SetBytes(parts[2]).BitLen(); bits < minRSABits {
 			return fmt.Sprintf("RSA keys must have at least %d bits", minRSABits)
+		}
+	case typ == "ssh-ed25519":
+		// RFC 8709: string "ssh-ed25519", string key (32 bytes).
+		if len(parts) != 2 || len(parts[1]) != ed25519.PublicKeySize {
+			return "the ed25519 key body is malformed"
+		}
+	default:
+		// RFC 5656: string type, string curve, string Q (the point, at least 65 bytes).
+		if len(parts) != 3 || len(parts[2]) < 65 {
+			return "the ECDSA key body is malformed"
 		}
 	}
 	return ""
@@ -101,6 +111,9 @@ func validateTLS(c Config) Problems {
 	}
 	if now().After(leaf.NotAfter) {
 		probs.add("tlsCertificate", "", fmt.Sprintf("expired on %s", leaf.NotAfter.Format(time.DateOnly)))
+	}
+	if now().Before(leaf.NotBefore) {
+		probs.add("tlsCertificate", "", fmt.Sprintf("is not valid before %s", leaf.NotBefore.Format(time.DateOnly)))
 	}
 	for i, s := range c.Sites {
 		for j, h := range s.Hosts {

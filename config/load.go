@@ -69,17 +69,20 @@ func (s Source) Env() (map[string]string, error) {
 	return map[string]string{envConfig: string(values), envConfigSecretKeys: string(secret)}, nil
 }
 
-// Load reads the project's keys from src over the defaults, then validates the result. Every
-// problem is reported at once, as Problems.
+// Load reads the project's keys from src over the defaults, then validates the result. Problems
+// come as one Problems error: every key that does not read (unknown, mistyped), or, when all
+// read, every rule the values break.
 func Load(project, stack string, src Source) (Config, error) {
 	cfg := Defaults()
 	cfg.Project, cfg.Stack = project, stack
 	probs := read(project, src, &cfg)
+	// Validating a half-read config would bury the read problems under their consequences, so
+	// the rules run once everything reads.
 	if len(probs) == 0 {
 		probs = Validate(cfg)
 	}
 	if len(probs) > 0 {
-		return Config{}, probs
+		return Config{}, redact(probs, project, src)
 	}
 	return cfg, nil
 }
@@ -131,6 +134,26 @@ func read(project string, src Source, cfg *Config) Problems {
 	return probs
 }
 
+// redact drops the value from every problem whose key the user stored as a secret, whatever
+// the key's type: a secret is never echoed, even where the program does not expect one.
+func redact(probs Problems, project string, src Source) Problems {
+	out := make(Problems, len(probs))
+	for i, p := range probs {
+		top := p.Key
+		if j := strings.IndexAny(top, ".["); j >= 0 {
+			top = top[:j]
+		}
+		if src.SecretKeys[project+":"+top] {
+			p.Value = ""
+			if strings.Contains(p.Msg, "JSON") {
+				p.Msg = "is not a valid value for this key"
+			}
+		}
+		out[i] = p
+	}
+	return out
+}
+
 // decodeTop decodes one top-level value: scalars arrive as plain strings, the rest as JSON.
 func decodeTop(key, raw string, dst reflect.Value) Problems {
 	switch dst.Kind() {
@@ -164,6 +187,9 @@ func decodeTop(key, raw string, dst reflect.Value) Problems {
 	var v any
 	if err := dec.Decode(&v); err != nil {
 		return Problems{{Key: key, Msg: "is not valid JSON/YAML structure: " + err.Error()}}
+	}
+	if dec.More() {
+		return Problems{{Key: key, Msg: "is not valid JSON/YAML structure: text after the value"}}
 	}
 	var probs Problems
 	assign(key, v, dst, &probs)

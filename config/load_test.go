@@ -540,13 +540,10 @@ func TestSecretLeaks(t *testing.T) {
 				}
 				return err.Error()
 			},
-			bug: "load.go read consults SecretKeys only for Secret fields; a value the user stored with --secret " +
-				"for any other key (location, sshPublicKey, smtp, ...) is decoded and echoed as Problem.Value",
 		},
 		{
 			name: "%d verb",
 			text: func(t *testing.T) string { return fmt.Sprintf("%d", any(NewSecret(secretMarker))) },
-			bug:  `secret.go: Secret implements Stringer and GoStringer only, so verbs that skip String (%d, %t, %o, %e...) print the struct field: "{%!d(string=<value>)}"`,
 		},
 	}
 	for _, tt := range tests {

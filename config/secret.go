@@ -2,6 +2,9 @@ package config
 
 import (
 	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -26,6 +29,15 @@ func (s Secret) String() string {
 
 // GoString keeps %#v from printing the value.
 func (s Secret) GoString() string { return s.String() }
+
+// Format keeps every other verb (%d, %x, %q...) from printing the value.
+func (s Secret) Format(f fmt.State, verb rune) {
+	out := s.String()
+	if verb == 'q' {
+		out = strconv.Quote(out)
+	}
+	_, _ = io.WriteString(f, out)
+}
 
 // MarshalJSON keeps the value out of JSON dumps.
 func (s Secret) MarshalJSON() ([]byte, error) { return json.Marshal(s.String()) }

@@ -30,6 +30,7 @@ func Validate(c Config) Problems {
 		validateBackup,
 		validateAlerts,
 		validateCost,
+		validateCostTraps,
 		func(c Config) Problems { return c.Names().check(c) },
 	}
 	for _, check := range checks {
@@ -41,7 +42,7 @@ func Validate(c Config) Problems {
 var (
 	reLocation   = regexp.MustCompile(`^[a-z][a-z0-9]{2,30}$`)
 	rePrefix     = regexp.MustCompile(`^[a-z][a-z0-9]{1,7}$`)
-	reStack      = regexp.MustCompile(`^[a-z][a-z0-9-]{0,11}$`)
+	reStack      = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`)
 	reK8sVersion = regexp.MustCompile(`^1\.(\d+)(\.\d+)?$`)
 	reVMSize     = regexp.MustCompile(`^Standard_[A-Za-z0-9_]+$`)
 	reUTCOffset  = regexp.MustCompile(`^[+-](0\d|1[0-4]):[0-5]\d$`)
@@ -60,14 +61,14 @@ const MinKubernetesMinor = 35
 
 // Reserved names Azure refuses for administrators.
 var (
-	reservedMySQLLogins = []string{"azure_superuser", "azure_pg_admin", "admin", "administrator", "root", "guest", "public", "sa", "mysql.sys", "mysql.session", "mysql.infoschema"}
+	reservedMySQLLogins = []string{"azure_superuser", "azure_pg_admin", "admin", "administrator", "root", "guest", "public", "sa"}
 	reservedLinuxUsers  = []string{"root", "admin", "administrator", "adm", "daemon", "bin", "sys", "sync", "games", "man", "lp", "mail", "news", "uucp", "proxy", "www-data", "backup", "list", "irc", "nobody", "sshd", "test", "user", "guest", "azureuser1"}
 )
 
 func validateStack(c Config) Problems {
 	var probs Problems
-	if !reStack.MatchString(c.Stack) {
-		probs.add("stack name", c.Stack, "must be 1-12 lowercase letters, digits and '-', starting with a letter (it goes into Azure names)")
+	if !reStack.MatchString(c.Stack) || len(c.Stack) > 12 {
+		probs.add("stack name", c.Stack, "must be 1-12 lowercase letters, digits and single '-' between them, starting with a letter (it goes into Azure names)")
 	}
 	if !reLocation.MatchString(c.Location) {
 		probs.add("location", c.Location, "must be an Azure region name such as japaneast")
@@ -91,6 +92,8 @@ func validateTags(c Config) Problems {
 	var probs Problems
 	for _, k := range sortedKeys(c.Tags) {
 		switch {
+		case k == "":
+			probs.add("tags", "", "tag names cannot be empty")
 		case slices.Contains(reservedTags, strings.ToLower(k)):
 			probs.add("tags."+k, "", "is set by the program; reserved tag names are "+strings.Join(reservedTags, ", "))
 		case len(k) > 512 || strings.ContainsAny(k, `<>%&\?/`):
@@ -151,13 +154,14 @@ func validateNetwork(c Config) Problems {
 			}
 		}
 		subnets = append(subnets, sub{s.key, p})
-	}
-	if p, ok := parse("network.aksSubnetCidr", n.AKSSubnetCIDR); ok {
-		// Azure keeps 5 addresses of every subnet; every node takes one, and an upgrade surges
-		// one extra node per pool.
-		usable := (1 << (32 - p.Bits())) - 5
-		if need := maxNodes(c) + 3; need > usable {
-			probs.add("network.aksSubnetCidr", n.AKSSubnetCIDR, fmt.Sprintf("has %d usable addresses but the pools may need %d nodes plus upgrade surge", usable, need))
+		if s.key == "network.aksSubnetCidr" {
+			// Azure keeps 5 addresses of every subnet; every node takes one, and an upgrade
+			// surges one extra node per pool.
+			usable := (1 << (32 - p.Bits())) - 5
+			nodes, surge := maxNodes(c), len(c.pools())
+			if nodes+surge > usable {
+				probs.add(s.key, s.cidr, fmt.Sprintf("has %d usable addresses but the pools may need %d nodes plus %d for upgrade surge", usable, nodes, surge))
+			}
 		}
 	}
 	pod, okPod := parse("network.podCidr", n.PodCIDR)
@@ -171,8 +175,16 @@ func validateNetwork(c Config) Problems {
 	if okPod && okSvc && pod.Overlaps(svc) {
 		probs.add("network.podCidr", n.PodCIDR, "overlaps network.serviceCidr "+n.ServiceCIDR)
 	}
-	if okPod && pod.Bits() > 24 {
-		probs.add("network.podCidr", n.PodCIDR, "is too small: at least /24 (each node takes a /24 of pod addresses)")
+	if okPod {
+		// Overlay gives every node a /24 of pod addresses.
+		if pod.Bits() > 24 {
+			probs.add("network.podCidr", n.PodCIDR, "is too small: at least /24 (each node takes a /24 of pod addresses)")
+		} else if blocks := 1 << (24 - pod.Bits()); blocks < maxNodes(c) {
+			probs.add("network.podCidr", n.PodCIDR, fmt.Sprintf("holds %d node blocks (/24) but the pools may reach %d nodes", blocks, maxNodes(c)))
+		}
+	}
+	if okSvc && svc.Bits() < 12 {
+		probs.add("network.serviceCidr", n.ServiceCIDR, "is too large: AKS allows /12 at most")
 	}
 	dns, err := netip.ParseAddr(n.DNSServiceIP)
 	switch {
@@ -180,10 +192,20 @@ func validateNetwork(c Config) Problems {
 		probs.add("network.dnsServiceIp", n.DNSServiceIP, "must be an IPv4 address")
 	case okSvc && !svc.Contains(dns):
 		probs.add("network.dnsServiceIp", n.DNSServiceIP, "must lie inside network.serviceCidr "+n.ServiceCIDR)
+	case okSvc && (dns == svc.Addr() || dns == lastAddr(svc)):
+		probs.add("network.dnsServiceIp", n.DNSServiceIP, "must not be the network or broadcast address of network.serviceCidr")
 	case okSvc && dns == svc.Addr().Next():
 		probs.add("network.dnsServiceIp", n.DNSServiceIP, "must not be the first address of network.serviceCidr (the API server's)")
 	}
 	return probs
+}
+
+// lastAddr is the last (broadcast) address of an IPv4 prefix.
+func lastAddr(p netip.Prefix) netip.Addr {
+	a := p.Addr().As4()
+	host := uint32(1)<<(32-p.Bits()) - 1
+	v := (uint32(a[0])<<24 | uint32(a[1])<<16 | uint32(a[2])<<8 | uint32(a[3])) | host
+	return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)})
 }
 
 // maxNodes is the largest number of nodes the pools can reach.
@@ -385,8 +407,8 @@ func validateNFS(c Config) Problems {
 	if !reVMSize.MatchString(n.VMSize) {
 		probs.add("nfs.vmSize", n.VMSize, `must be an Azure VM size such as "Standard_B1ms"`)
 	}
-	if n.Zone != "" {
-		validateZones(&probs, "nfs.zone", []string{n.Zone})
+	if n.Zone != "" && n.Zone != "1" && n.Zone != "2" && n.Zone != "3" {
+		probs.add("nfs.zone", n.Zone, `must be "", "1", "2" or "3"`)
 	}
 	intRange(&probs, "nfs.dataDiskSizeGB", n.DataDiskSizeGB, 4, 32767)
 	oneOf(&probs, "nfs.dataDiskSku", n.DataDiskSKU, dataDiskSKUs)
@@ -515,7 +537,8 @@ func isDNSName(s string) bool {
 			return false
 		}
 	}
-	return true
+	// A numeric top-level label would make an IPv4 address a "host name".
+	return strings.Trim(labels[len(labels)-1], "0123456789") != ""
 }
 
 func validateSites(c Config) Problems {

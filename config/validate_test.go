@@ -15,7 +15,7 @@ func TestBaseStackIsValid(t *testing.T) {
 
 func TestValidateStack(t *testing.T) {
 	const (
-		msgStack   = "must be 1-12 lowercase letters, digits and '-', starting with a letter (it goes into Azure names)"
+		msgStack   = "must be 1-12 lowercase letters, digits and single '-' between them, starting with a letter (it goes into Azure names)"
 		msgRegion  = "must be an Azure region name such as japaneast"
 		msgPrefix  = "must be 2-8 lowercase letters and digits, starting with a letter"
 		msgVersion = `must look like "1.35" or "1.35.2"`
@@ -115,8 +115,7 @@ func TestValidateNetwork(t *testing.T) {
 		{name: "nfs subnet public", set: net(`"nfsSubnetCidr":"21.20.9.0/28"`),
 			want: Problems{{Key: "network.nfsSubnetCidr", Value: "21.20.9.0/28", Msg: msgPrivate}}},
 		{name: "aks subnet host bits reported once", set: net(`"aksSubnetCidr":"10.20.0.1/22"`),
-			want: Problems{{Key: "network.aksSubnetCidr", Value: "10.20.0.1/22", Msg: "has host bits set; the network is 10.20.0.0/22"}},
-			bug:  "validate.go parses network.aksSubnetCidr twice (lines 138 and 155) and reports its parse problem twice"},
+			want: Problems{{Key: "network.aksSubnetCidr", Value: "10.20.0.1/22", Msg: "has host bits set; the network is 10.20.0.0/22"}}},
 		{name: "mysql subnet /29", set: net(`"mysqlSubnetCidr":"10.20.8.0/29"`)},
 		{name: "mysql subnet /30", set: net(`"mysqlSubnetCidr":"10.20.8.0/30"`),
 			want: Problems{{Key: "network.mysqlSubnetCidr", Value: "10.20.8.0/30",
@@ -129,7 +128,7 @@ func TestValidateNetwork(t *testing.T) {
 		{name: "aks subnet /29", set: net(`"aksSubnetCidr":"10.20.0.0/29"`),
 			want: Problems{
 				{Key: "network.aksSubnetCidr", Value: "10.20.0.0/29", Msg: "is too small: at least /28 (AKS nodes need room to surge during upgrades)"},
-				{Key: "network.aksSubnetCidr", Value: "10.20.0.0/29", Msg: "has 3 usable addresses but the pools may need 5 nodes plus upgrade surge"},
+				{Key: "network.aksSubnetCidr", Value: "10.20.0.0/29", Msg: "has 3 usable addresses but the pools may need 2 nodes plus 2 for upgrade surge"},
 			}},
 		{name: "subnet outside the vnet", set: net(`"nfsSubnetCidr":"10.21.9.0/28"`),
 			want: Problems{{Key: "network.nfsSubnetCidr", Value: "10.21.9.0/28", Msg: inVNet}}},
@@ -151,7 +150,16 @@ func TestValidateNetwork(t *testing.T) {
 			want: Problems{{Key: "network.serviceCidr", Value: "10.20.128.0/17", Msg: "overlaps network.vnetCidr 10.20.0.0/16"}}},
 		{name: "pod and service cidrs overlap", set: net(`"serviceCidr":"10.244.0.0/20","dnsServiceIp":"10.244.0.10"`),
 			want: Problems{{Key: "network.podCidr", Value: "10.244.0.0/16", Msg: "overlaps network.serviceCidr 10.244.0.0/20"}}},
-		{name: "pod cidr /24", set: net(`"podCidr":"10.244.0.0/24"`)},
+		{name: "pod cidr /23 for two nodes", set: net(`"podCidr":"10.244.0.0/23"`)},
+		{name: "pod cidr /24 for two nodes", set: net(`"podCidr":"10.244.0.0/24"`),
+			want: Problems{{Key: "network.podCidr", Value: "10.244.0.0/24", Msg: "holds 1 node blocks (/24) but the pools may reach 2 nodes"}}},
+		{name: "service cidr /12", set: net(`"serviceCidr":"10.0.0.0/12","dnsServiceIp":"10.0.0.10"`)},
+		{name: "service cidr /11", set: net(`"serviceCidr":"10.32.0.0/11","dnsServiceIp":"10.32.0.10"`),
+			want: Problems{{Key: "network.serviceCidr", Value: "10.32.0.0/11", Msg: "is too large: AKS allows /12 at most"}}},
+		{name: "dns ip is the network address", set: net(`"dnsServiceIp":"10.0.0.0"`),
+			want: Problems{{Key: "network.dnsServiceIp", Value: "10.0.0.0", Msg: "must not be the network or broadcast address of network.serviceCidr"}}},
+		{name: "dns ip is the broadcast address", set: net(`"dnsServiceIp":"10.0.255.255"`),
+			want: Problems{{Key: "network.dnsServiceIp", Value: "10.0.255.255", Msg: "must not be the network or broadcast address of network.serviceCidr"}}},
 		{name: "pod cidr /25", set: net(`"podCidr":"10.244.0.0/25"`),
 			want: Problems{{Key: "network.podCidr", Value: "10.244.0.0/25", Msg: "is too small: at least /24 (each node takes a /24 of pod addresses)"}}},
 		{name: "pod cidr not private", set: net(`"podCidr":"100.64.0.0/16"`),
@@ -170,14 +178,16 @@ func TestValidateNetwork(t *testing.T) {
 		{name: "aks subnet holds the nodes exactly", set: map[string]string{
 			"network": `{"aksSubnetCidr":"10.20.0.0/28"}`, "nodePools": `{"user":{"count":7}}`}},
 		{name: "aks subnet too small for the node count", set: map[string]string{
-			"network": `{"aksSubnetCidr":"10.20.0.0/28"}`, "nodePools": `{"user":{"count":8}}`},
-			want: Problems{{Key: "network.aksSubnetCidr", Value: "10.20.0.0/28", Msg: "has 11 usable addresses but the pools may need 12 nodes plus upgrade surge"}}},
+			"network": `{"aksSubnetCidr":"10.20.0.0/28"}`, "nodePools": `{"user":{"count":9}}`},
+			want: Problems{{Key: "network.aksSubnetCidr", Value: "10.20.0.0/28", Msg: "has 11 usable addresses but the pools may need 10 nodes plus 2 for upgrade surge"}}},
+		{name: "aks subnet just large enough", set: map[string]string{
+			"network": `{"aksSubnetCidr":"10.20.0.0/28"}`, "nodePools": `{"user":{"count":8}}`}},
 		{name: "aks subnet too small for the autoscaler maximum", set: map[string]string{
 			"network": `{"aksSubnetCidr":"10.20.0.0/28"}`, "nodePools": `{"user":{"minCount":1,"maxCount":9}}`},
-			want: Problems{{Key: "network.aksSubnetCidr", Value: "10.20.0.0/28", Msg: "has 11 usable addresses but the pools may need 13 nodes plus upgrade surge"}}},
-		{name: "aks subnet counts the dedicated system pool", set: map[string]string{
-			"network": `{"aksSubnetCidr":"10.20.0.0/28"}`, "nodePools": `{"user":{"count":7}}`, "aks": `{"systemPool":"dedicated"}`},
-			want: Problems{{Key: "network.aksSubnetCidr", Value: "10.20.0.0/28", Msg: "has 11 usable addresses but the pools may need 12 nodes plus upgrade surge"}}},
+			want: Problems{{Key: "network.aksSubnetCidr", Value: "10.20.0.0/28", Msg: "has 11 usable addresses but the pools may need 10 nodes plus 2 for upgrade surge"}}},
+		{name: "aks subnet counts the dedicated system pool", set: allowTraps(map[string]string{
+			"network": `{"aksSubnetCidr":"10.20.0.0/28"}`, "nodePools": `{"user":{"count":7}}`, "aks": `{"systemPool":"dedicated"}`}),
+			want: Problems{{Key: "network.aksSubnetCidr", Value: "10.20.0.0/28", Msg: "has 11 usable addresses but the pools may need 9 nodes plus 3 for upgrade surge"}}},
 	})
 }
 
@@ -188,8 +198,8 @@ func TestValidateAKS(t *testing.T) {
 	}
 	const msgOffset = `must look like "+09:00" or "-05:00"`
 	runProblemCases(t, []problemCase{
-		{name: "all other choices", set: aks(`"systemPool":"dedicated","tier":"Standard","networkPolicy":"calico",` +
-			`"upgradeChannel":"node-image","nodeOsUpgradeChannel":"SecurityPatch"`)},
+		{name: "all other choices", set: allowTraps(aks(`"systemPool":"dedicated","tier":"Standard","networkPolicy":"calico",` +
+			`"upgradeChannel":"node-image","nodeOsUpgradeChannel":"SecurityPatch"`))},
 		{name: "system pool", set: aks(`"systemPool":"shared"`),
 			want: Problems{{Key: "aks.systemPool", Value: "shared", Msg: "must be one of admin, dedicated"}}},
 		{name: "tier", set: aks(`"tier":"Premium"`),
@@ -252,8 +262,8 @@ func TestValidateNodePools(t *testing.T) {
 			want: Problems{{Key: "nodePools.user.name", Value: "user-1", Msg: msgName}}},
 		{name: "duplicate names", set: map[string]string{"nodePools": `{"admin":{"name":"user"}}`},
 			want: Problems{{Key: "nodePools.admin.name", Value: "user", Msg: "is also the name of nodePools.user"}}},
-		{name: "duplicate with the dedicated system pool", set: map[string]string{
-			"nodePools": `{"system":{"name":"admin"}}`, "aks": `{"systemPool":"dedicated"}`},
+		{name: "duplicate with the dedicated system pool", set: allowTraps(map[string]string{
+			"nodePools": `{"system":{"name":"admin"}}`, "aks": `{"systemPool":"dedicated"}`}),
 			want: Problems{{Key: "nodePools.system.name", Value: "admin", Msg: "is also the name of nodePools.admin"}}},
 		{name: "system pool ignored unless dedicated", set: map[string]string{
 			"nodePools": `{"system":{"name":"BAD","vmSize":"x","count":0,"osDiskType":"x"}}`}},
@@ -264,10 +274,10 @@ func TestValidateNodePools(t *testing.T) {
 		{name: "B-series user pool", set: user(`"vmSize":"Standard_B4ms"`)},
 		{name: "B-series admin pool in System mode", set: map[string]string{"nodePools": `{"admin":{"vmSize":"Standard_B2s"}}`},
 			want: Problems{{Key: "nodePools.admin.vmSize", Value: "Standard_B2s", Msg: msgBSys}}},
-		{name: "B-series admin pool with a dedicated system pool", set: map[string]string{
-			"nodePools": `{"admin":{"vmSize":"Standard_B2s"}}`, "aks": `{"systemPool":"dedicated"}`}},
-		{name: "B-series dedicated system pool", set: map[string]string{
-			"nodePools": `{"system":{"vmSize":"Standard_B4ms"}}`, "aks": `{"systemPool":"dedicated"}`},
+		{name: "B-series admin pool with a dedicated system pool", set: allowTraps(map[string]string{
+			"nodePools": `{"admin":{"vmSize":"Standard_B2s"}}`, "aks": `{"systemPool":"dedicated"}`})},
+		{name: "B-series dedicated system pool", set: allowTraps(map[string]string{
+			"nodePools": `{"system":{"vmSize":"Standard_B4ms"}}`, "aks": `{"systemPool":"dedicated"}`}),
 			want: Problems{{Key: "nodePools.system.vmSize", Value: "Standard_B4ms", Msg: msgBSys}}},
 		{name: "count 1", set: user(`"count":1`)},
 		{name: "count 100", set: user(`"count":100`)},
@@ -369,15 +379,15 @@ func TestValidateMySQL(t *testing.T) {
 		{name: "Burstable B2ms", set: mysql(`"skuName":"Standard_B2ms"`)},
 		{name: "GeneralPurpose D2ads_v5", set: mysql(`"tier":"GeneralPurpose","skuName":"Standard_D2ads_v5"`)},
 		{name: "GeneralPurpose D4ds_v4", set: mysql(`"tier":"GeneralPurpose","skuName":"Standard_D4ds_v4"`)},
-		{name: "BusinessCritical E4ds_v5", set: mysql(`"tier":"BusinessCritical","skuName":"Standard_E4ds_v5"`)},
+		{name: "BusinessCritical E4ds_v5", set: allowTraps(mysql(`"tier":"BusinessCritical","skuName":"Standard_E4ds_v5"`))},
 		{name: "GeneralPurpose SKU on Burstable", set: mysql(`"skuName":"Standard_D2ads_v5"`),
 			want: Problems{{Key: "mysql.skuName", Value: "Standard_D2ads_v5", Msg: "is not a Burstable SKU (e.g. Standard_B1ms, Standard_B2s)"}}},
 		{name: "Burstable SKU on GeneralPurpose", set: mysql(`"tier":"GeneralPurpose"`),
 			want: Problems{{Key: "mysql.skuName", Value: "Standard_B1ms", Msg: "is not a GeneralPurpose SKU (e.g. Standard_D2ads_v5)"}}},
-		{name: "GeneralPurpose SKU on BusinessCritical", set: mysql(`"tier":"BusinessCritical","skuName":"Standard_D2ads_v5"`),
+		{name: "GeneralPurpose SKU on BusinessCritical", set: allowTraps(mysql(`"tier":"BusinessCritical","skuName":"Standard_D2ads_v5"`)),
 			want: Problems{{Key: "mysql.skuName", Value: "Standard_D2ads_v5", Msg: "is not a BusinessCritical SKU (e.g. Standard_E2ads_v5)"}}},
-		{name: "HA on GeneralPurpose", set: mysql(`"tier":"GeneralPurpose","skuName":"Standard_D2ads_v5","highAvailability":"ZoneRedundant"`)},
-		{name: "HA on Burstable", set: mysql(`"highAvailability":"SameZone"`),
+		{name: "HA on GeneralPurpose", set: allowTraps(mysql(`"tier":"GeneralPurpose","skuName":"Standard_D2ads_v5","highAvailability":"ZoneRedundant"`))},
+		{name: "HA on Burstable", set: allowTraps(mysql(`"highAvailability":"SameZone"`)),
 			want: Problems{{Key: "mysql.highAvailability", Value: "SameZone", Msg: msgHA}}},
 		{name: "unknown HA mode", set: mysql(`"highAvailability":"On"`),
 			want: Problems{{Key: "mysql.highAvailability", Value: "On", Msg: "must be one of Disabled, SameZone, ZoneRedundant"}}},
@@ -422,19 +432,18 @@ func TestValidateNFS(t *testing.T) {
 			want: Problems{{Key: "nfs.vmSize", Value: "B1ms", Msg: `must be an Azure VM size such as "Standard_B1ms"`}}},
 		{name: "zone 3", set: nfs(`"zone":"3"`)},
 		{name: "zone 4", set: nfs(`"zone":"4"`),
-			want: Problems{{Key: "nfs.zone", Value: "4", Msg: `must be "1", "2" or "3"`}},
-			bug:  `validate.go:389 validates nfs.zone as a list and reports the key "nfs.zone[0]", which is no config key`},
+			want: Problems{{Key: "nfs.zone", Value: "4", Msg: `must be "", "1", "2" or "3"`}}},
 		{name: "data disk 4", set: nfs(`"dataDiskSizeGB":4`)},
 		{name: "data disk 32767", set: nfs(`"dataDiskSizeGB":32767`)},
 		{name: "data disk 3", set: nfs(`"dataDiskSizeGB":3`),
 			want: Problems{{Key: "nfs.dataDiskSizeGB", Value: "3", Msg: "must be between 4 and 32767"}}},
 		{name: "data disk 32768", set: nfs(`"dataDiskSizeGB":32768`),
 			want: Problems{{Key: "nfs.dataDiskSizeGB", Value: "32768", Msg: "must be between 4 and 32767"}}},
-		{name: "data disk SKU", set: nfs(`"dataDiskSku":"Premium_SSD"`),
+		{name: "data disk SKU", set: allowTraps(nfs(`"dataDiskSku":"Premium_SSD"`)),
 			want: Problems{{Key: "nfs.dataDiskSku", Value: "Premium_SSD", Msg: "must be one of Standard_LRS, StandardSSD_LRS, StandardSSD_ZRS, Premium_LRS, Premium_ZRS"}}},
 		{name: "ZRS without zone", set: nfs(`"dataDiskSku":"StandardSSD_ZRS"`)},
-		{name: "LRS in a zone", set: nfs(`"dataDiskSku":"Premium_LRS","zone":"1"`)},
-		{name: "ZRS in a zone", set: nfs(`"dataDiskSku":"Premium_ZRS","zone":"1"`),
+		{name: "LRS in a zone", set: allowTraps(nfs(`"dataDiskSku":"Premium_LRS","zone":"1"`))},
+		{name: "ZRS in a zone", set: allowTraps(nfs(`"dataDiskSku":"Premium_ZRS","zone":"1"`)),
 			want: Problems{{Key: "nfs.dataDiskSku", Value: "Premium_ZRS", Msg: "zone-redundant disks cannot be pinned to nfs.zone; clear one of them"}}},
 		{name: "os disk 30", set: nfs(`"osDiskSizeGB":30`)},
 		{name: "os disk 1024", set: nfs(`"osDiskSizeGB":1024`)},
@@ -472,7 +481,7 @@ func TestValidateRegistryAndIngress(t *testing.T) {
 			want: Problems{{Key: "registry.name", Value: name50 + "r", Msg: msgRegistry}}},
 		{name: "registry name with hyphen", set: map[string]string{"registry": `{"name":"my-registry"}`},
 			want: Problems{{Key: "registry.name", Value: "my-registry", Msg: msgRegistry}}},
-		{name: "registry SKU Premium", set: map[string]string{"registry": `{"sku":"Premium"}`}},
+		{name: "registry SKU Premium", set: allowTraps(map[string]string{"registry": `{"sku":"Premium"}`})},
 		{name: "registry SKU", set: map[string]string{"registry": `{"sku":"Free"}`},
 			want: Problems{{Key: "registry.sku", Value: "Free", Msg: "must be one of Basic, Standard, Premium"}}},
 		{name: "chart pre-release", set: map[string]string{"ingress": `{"chartVersion":"2.4.0-rc.1"}`}},
@@ -829,4 +838,41 @@ func TestProblemsError(t *testing.T) {
 			}
 		})
 	}
+}
+
+// allowTraps accepts every cost trap, for cases about other rules that use a trap's setting.
+func allowTraps(set map[string]string) map[string]string {
+	out := map[string]string{"cost": `{"allow":["` + strings.Join(allTrapNames(), `","`) + `"]}`}
+	for k, v := range set {
+		out[k] = v
+	}
+	return out
+}
+
+func TestCostTraps(t *testing.T) {
+	trapMsg := func(c CostTrap) string {
+		return "is a cost trap: " + c.Why + `; add "` + c.Name + `" to cost.allow to accept it`
+	}
+	allow := func(names ...string) string { return `{"allow":["` + strings.Join(names, `","`) + `"]}` }
+	runProblemCases(t, []problemCase{
+		{name: "no trap in the base stack"},
+		{name: "aks standard tier", set: map[string]string{"aks": `{"tier":"Standard"}`},
+			want: Problems{{Key: "aks.tier", Value: "Standard", Msg: trapMsg(TrapAKSStandardTier)}}},
+		{name: "aks standard tier allowed", set: map[string]string{"aks": `{"tier":"Standard"}`, "cost": allow("aks-standard-tier")}},
+		{name: "standard registry", set: map[string]string{"registry": `{"sku":"Standard"}`},
+			want: Problems{{Key: "registry.sku", Value: "Standard", Msg: trapMsg(TrapRegistrySKU)}}},
+		{name: "premium registry allowed", set: map[string]string{"registry": `{"sku":"Premium"}`, "cost": allow("registry-premium-sku")}},
+		{name: "premium data disk", set: map[string]string{"nfs": `{"dataDiskSku":"Premium_LRS"}`},
+			want: Problems{{Key: "nfs.dataDiskSku", Value: "Premium_LRS", Msg: trapMsg(TrapPremiumDisk)}}},
+		{name: "mysql HA", set: map[string]string{"mysql": `{"tier":"GeneralPurpose","skuName":"Standard_D2ads_v5","highAvailability":"ZoneRedundant"}`},
+			want: Problems{{Key: "mysql.highAvailability", Value: "ZoneRedundant", Msg: trapMsg(TrapMySQLHA)}}},
+		{name: "mysql business critical", set: map[string]string{"mysql": `{"tier":"BusinessCritical","skuName":"Standard_E2ads_v5"}`},
+			want: Problems{{Key: "mysql.tier", Value: "BusinessCritical", Msg: trapMsg(TrapMySQLBusiness)}}},
+		{name: "dedicated system pool", set: map[string]string{"aks": `{"systemPool":"dedicated"}`},
+			want: Problems{{Key: "aks.systemPool", Value: "dedicated", Msg: trapMsg(TrapDedicatedSystem)}}},
+		{name: "one allowed, another not", set: map[string]string{"aks": `{"tier":"Standard","systemPool":"dedicated"}`, "cost": allow("aks-standard-tier")},
+			want: Problems{{Key: "aks.systemPool", Value: "dedicated", Msg: trapMsg(TrapDedicatedSystem)}}},
+		{name: "unknown trap name", set: map[string]string{"cost": allow("netap-files")},
+			want: Problems{{Key: "cost.allow[0]", Value: "netap-files", Msg: "is not a known cost trap (known: " + strings.Join(allTrapNames(), ", ") + ")"}}},
+	})
 }

@@ -90,7 +90,29 @@ func RunSource(project, stack string, src config.Source) (*Plan, error) {
 	if p.Config, err = config.Load(project, stack, src); err != nil {
 		return nil, err
 	}
+	if err := checkResourceTraps(p); err != nil {
+		return nil, err
+	}
 	return p, nil
+}
+
+// checkResourceTraps refuses resource types that bill a large minimum whatever their use,
+// unless the stack's cost.allow names them. The program creates none today; this catches a
+// change that would, in the pull request's plan.
+func checkResourceTraps(p *Plan) error {
+	var found []string
+	for _, r := range p.Resources {
+		for prefix, trap := range config.ResourceTraps {
+			if strings.HasPrefix(r.Type, prefix) && !p.Config.Allows(trap) {
+				found = append(found, fmt.Sprintf("%s (%s): %s; add %q to cost.allow to accept it", r.Name, r.Type, trap.Why, trap.Name))
+			}
+		}
+	}
+	if len(found) > 0 {
+		sort.Strings(found)
+		return fmt.Errorf("the plan holds cost traps:\n  %s", strings.Join(found, "\n  "))
+	}
+	return nil
 }
 
 // assemble turns the registrations into plan resources, sorted by layer, type and name.
