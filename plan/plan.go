@@ -205,7 +205,9 @@ func toJSON(v any) any {
 	case resource.PropertyValue:
 		switch {
 		case x.IsSecret():
-			return Secret
+			// Keep a secret object's shape (its keys are not secret) so that a manifest still
+			// decodes as its kind; every value in it becomes "[secret]".
+			return redactLeaves(toJSON(x.SecretValue().Element))
 		case x.IsNull():
 			return nil
 		case x.IsComputed():
@@ -213,7 +215,7 @@ func toJSON(v any) any {
 		case x.IsOutput():
 			o := x.OutputValue()
 			if o.Secret {
-				return Secret
+				return redactLeaves(toJSON(o.Element))
 			}
 			if !o.Known {
 				return "[unknown]"
@@ -239,4 +241,21 @@ func toJSON(v any) any {
 		return x.Mappable()
 	}
 	return v
+}
+
+// redactLeaves replaces every scalar in v with Secret.
+func redactLeaves(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			x[k] = redactLeaves(e)
+		}
+		return x
+	case []any:
+		for i := range x {
+			x[i] = redactLeaves(x[i])
+		}
+		return x
+	}
+	return Secret
 }

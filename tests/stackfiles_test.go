@@ -1,0 +1,337 @@
+package tests
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"encoding/json"
+	"encoding/pem"
+	"math/big"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/example/wordpress-aks/config"
+	"github.com/example/wordpress-aks/infra"
+	"github.com/example/wordpress-aks/plan"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
+)
+
+var (
+	stackPlansMu sync.Mutex
+	stackPlans   = map[string]*plan.Plan{}
+)
+
+// manifestPlan returns the stack's plan, run once per test binary (plans set process
+// environment variables, so they never run in parallel).
+func manifestPlan(t *testing.T, stack string) *plan.Plan {
+	t.Helper()
+	stackPlansMu.Lock()
+	defer stackPlansMu.Unlock()
+	if p, ok := stackPlans[stack]; ok {
+		return p
+	}
+	p, err := plan.Run(stack, plan.Options{})
+	if err != nil {
+		t.Fatalf("plan %s: %v", stack, err)
+	}
+	stackPlans[stack] = p
+	return p
+}
+
+func stackRoot(t *testing.T) string {
+	t.Helper()
+	root, err := infra.ProjectRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return root
+}
+
+// TestStackPulumiYamlDeclaresEveryKey loads Pulumi.yaml with Pulumi's own project loader (which
+// validates it against the project schema) and checks that it declares exactly the program's
+// config keys, with the program's defaults.
+func TestStackPulumiYamlDeclaresEveryKey(t *testing.T) {
+	proj, err := workspace.LoadProject(filepath.Join(stackRoot(t), "Pulumi.yaml"))
+	if err != nil {
+		t.Fatalf("load Pulumi.yaml: %v", err)
+	}
+	defaults := stackDefaultsJSON(t)
+	var declared []string
+	for key, decl := range proj.Config {
+		declared = append(declared, key)
+		if decl.Description == "" {
+			t.Errorf("%s: no description", key)
+		}
+		want, ok := defaults[key]
+		if !ok {
+			t.Errorf("%s is declared in Pulumi.yaml but the program reads no such key", key)
+			continue
+		}
+		if decl.Default == nil {
+			if !stackRequired[key] {
+				t.Errorf("%s has no default in Pulumi.yaml (the CLI would make it required)", key)
+			}
+			continue
+		}
+		got := stackNormalize(t, decl.Default)
+		if !reflect.DeepEqual(got, want) {
+			gb, _ := json.Marshal(got)
+			wb, _ := json.Marshal(want)
+			t.Errorf("%s: Pulumi.yaml default %s, program default %s", key, gb, wb)
+		}
+	}
+	for key := range defaults {
+		if _, ok := proj.Config[key]; !ok {
+			t.Errorf("the program reads %s but Pulumi.yaml does not declare it", key)
+		}
+	}
+	sort.Strings(declared)
+	if len(declared) != len(defaults) {
+		t.Errorf("Pulumi.yaml declares %d keys, the program reads %d", len(declared), len(defaults))
+	}
+}
+
+// stackRequired are the keys without a default: a stack must set them.
+var stackRequired = map[string]bool{"sites": true, "sshPublicKey": true, "tlsCertificate": true, "tlsPrivateKey": true}
+
+// stackDefaultsJSON is config.Defaults() as JSON values by top-level key.
+func stackDefaultsJSON(t *testing.T) map[string]any {
+	t.Helper()
+	d := config.Defaults()
+	out := map[string]any{}
+	v := reflect.ValueOf(d)
+	for i := range v.NumField() {
+		f := v.Type().Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "" || name == "-" {
+			continue
+		}
+		if f.Type == reflect.TypeOf(config.Secret{}) {
+			out[name] = ""
+			continue
+		}
+		out[name] = stackNormalize(t, v.Field(i).Interface())
+	}
+	return out
+}
+
+// stackNormalize turns a value into plain JSON values; nil lists become empty ones, as YAML's
+// [] and Go's nil slice mean the same default.
+func stackNormalize(t *testing.T, v any) any {
+	t.Helper()
+	b, err := json.Marshal(stackSimplify(v))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out any
+	if err := json.Unmarshal(b, &out); err != nil {
+		t.Fatal(err)
+	}
+	return stackNilToEmpty(out)
+}
+
+func stackSimplify(v any) any {
+	switch x := v.(type) {
+	case map[any]any:
+		out := map[string]any{}
+		for k, e := range x {
+			out[k.(string)] = stackSimplify(e)
+		}
+		return out
+	case map[string]any:
+		out := map[string]any{}
+		for k, e := range x {
+			out[k] = stackSimplify(e)
+		}
+		return out
+	case []any:
+		for i := range x {
+			x[i] = stackSimplify(x[i])
+		}
+	}
+	return v
+}
+
+func stackNilToEmpty(v any) any {
+	switch x := v.(type) {
+	case nil:
+		return []any{}
+	case map[string]any:
+		for k, e := range x {
+			x[k] = stackNilToEmpty(e)
+		}
+	case []any:
+		for i := range x {
+			x[i] = stackNilToEmpty(x[i])
+		}
+	}
+	return v
+}
+
+// TestStackFilesLoad reads both stack files the way the CLI hands them to the program and loads
+// them through the program's own config code.
+func TestStackFilesLoad(t *testing.T) {
+	tests := []struct {
+		stack string
+		check func(t *testing.T, c config.Config)
+	}{
+		{"dev", func(t *testing.T, c config.Config) {
+			for _, p := range c.Pools() {
+				if p.Pool().Count != 1 {
+					t.Errorf("dev %s pool: %d nodes, want 1", p.Role, p.Pool().Count)
+				}
+			}
+			if c.MySQL.SKUName != "Standard_B1ms" || c.MySQL.Tier != "Burstable" {
+				t.Errorf("dev MySQL %s %s, want Standard_B1ms Burstable", c.MySQL.SKUName, c.MySQL.Tier)
+			}
+			if c.MySQL.BackupRetentionDays > 7 {
+				t.Errorf("dev MySQL keeps backups %d days, want a short retention", c.MySQL.BackupRetentionDays)
+			}
+			if c.DeletionProtection {
+				t.Error("dev has deletion protection; it is the stack that may be torn down")
+			}
+		}},
+		{"prod", func(t *testing.T, c config.Config) {
+			user, admin := c.NodePools.User, c.NodePools.Admin
+			if user.VMSize != "Standard_B2s" || user.Count != 2 {
+				t.Errorf("prod user pool %d x %s, want 2 x Standard_B2s", user.Count, user.VMSize)
+			}
+			if admin.VMSize != "Standard_F2s_v2" || admin.Count != 2 {
+				t.Errorf("prod admin pool %d x %s, want 2 x Standard_F2s_v2", admin.Count, admin.VMSize)
+			}
+			if len(c.Sites) != 2 {
+				t.Errorf("prod has %d sites, want the original two blogs", len(c.Sites))
+			}
+			for _, s := range c.Sites {
+				if s.UserReplicas != 2 || s.AdminReplicas != 2 {
+					t.Errorf("prod site %s runs %d user and %d admin pods, want 2 and 2", s.Name, s.UserReplicas, s.AdminReplicas)
+				}
+			}
+			if !c.DeletionProtection || !c.Backup.Enabled {
+				t.Error("prod must keep deletion protection and backups on")
+			}
+		}},
+	}
+	loaded := map[string]config.Config{}
+	for _, tt := range tests {
+		t.Run(tt.stack, func(t *testing.T) {
+			src, project, placeholders, err := plan.ReadStack("", tt.stack, false)
+			if err != nil {
+				t.Fatalf("read stack: %v", err)
+			}
+			// Credentials are set per machine, not committed: only they may be stand-ins.
+			for _, k := range placeholders {
+				if k != "sshPublicKey" && k != "tlsCertificate" && k != "tlsPrivateKey" {
+					t.Errorf("placeholder for %s: the stack file should set it", k)
+				}
+			}
+			c, err := config.Load(project, tt.stack, src)
+			if err != nil {
+				t.Fatalf("load: %v", err)
+			}
+			tt.check(t, c)
+			loaded[tt.stack] = c
+		})
+	}
+	if dev, prod := loaded["dev"], loaded["prod"]; dev.Stack != "" && prod.Stack != "" {
+		if prod.MySQL.BackupRetentionDays <= dev.MySQL.BackupRetentionDays {
+			t.Errorf("prod keeps MySQL backups %d days, dev %d: prod should keep them longer", prod.MySQL.BackupRetentionDays, dev.MySQL.BackupRetentionDays)
+		}
+	}
+}
+
+// TestStackThirdSiteIsConfigOnly adds a blog to prod's config and checks that it brings its own
+// resources and changes nothing that would replace or reboot shared infrastructure.
+func TestStackThirdSiteIsConfigOnly(t *testing.T) {
+	src, project, _, err := plan.ReadStack("", "prod", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sites []map[string]any
+	if err := json.Unmarshal([]byte(src.Values["wordpress-aks:sites"]), &sites); err != nil {
+		t.Fatal(err)
+	}
+	sites = append(sites, map[string]any{"name": "travel", "hosts": []string{"travel.example.com"}, "database": "wp_travel"})
+	b, _ := json.Marshal(sites)
+	src.Values["wordpress-aks:sites"] = string(b)
+	// The placeholder certificate covered the two stack hosts; a wildcard-free test cert must
+	// cover the new host too, so regenerate the stand-ins.
+	delete(src.Values, "wordpress-aks:tlsCertificate")
+	delete(src.Values, "wordpress-aks:tlsPrivateKey")
+	cert, key := stackCertificate(t, "tech.example.com", "azure.example.com", "travel.example.com")
+	src.Values["wordpress-aks:tlsCertificate"], src.Values["wordpress-aks:tlsPrivateKey"] = cert, key
+
+	three, err := plan.RunSource(project, "prod", src)
+	if err != nil {
+		t.Fatalf("plan with a third site: %v", err)
+	}
+	two := manifestPlan(t, "prod")
+	byName := func(p *plan.Plan) map[string]plan.Resource {
+		m := map[string]plan.Resource{}
+		for _, r := range p.Resources {
+			m[r.Name] = r
+		}
+		return m
+	}
+	before, after := byName(two), byName(three)
+	for _, name := range []string{"travel", "mysql-db-travel", "travel-user", "travel-admin", "travel-ingress", "travel-db-user", "webtest-travel"} {
+		if _, ok := after[name]; !ok {
+			t.Errorf("third site: no %s in the plan", name)
+		}
+	}
+	// The shared infrastructure keeps exactly its inputs: no replacement, no reboot.
+	for _, name := range []string{"nfs-vm", "nfs-data-disk", "aks", "pool-user", "mysql", "vnet", "ingress-ip", "registry"} {
+		b, a := before[name], after[name]
+		// The stand-in SSH key is generated per plan; everything else must match.
+		if name == "nfs-vm" {
+			b, a = stackWithoutSSHKey(b), stackWithoutSSHKey(a)
+		}
+		if !reflect.DeepEqual(b.Inputs, a.Inputs) {
+			t.Errorf("adding a site changes the inputs of %s", name)
+		}
+	}
+}
+
+func stackWithoutSSHKey(r plan.Resource) plan.Resource {
+	b, _ := json.Marshal(r.Inputs)
+	var in map[string]any
+	_ = json.Unmarshal(b, &in)
+	if os, ok := in["osProfile"].(map[string]any); ok {
+		if lc, ok := os["linuxConfiguration"].(map[string]any); ok {
+			delete(lc, "ssh")
+		}
+	}
+	r.Inputs = in
+	return r
+}
+
+// stackCertificate is a throwaway self-signed certificate and key covering hosts.
+func stackCertificate(t *testing.T, hosts ...string) (string, string) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(2),
+		DNSNames:     hosts,
+		NotBefore:    time.Now().Add(-time.Hour),
+		NotAfter:     time.Now().Add(time.Hour),
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pkcs8, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})),
+		string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: pkcs8}))
+}
