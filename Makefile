@@ -1,0 +1,45 @@
+# Everyday commands. Each target is one line, and the README shows the same lines.
+# STACK picks Pulumi.<STACK>.yaml: make plan STACK=prod.
+STACK ?= dev
+REGION ?= japaneast
+BASE ?= base-plan.json
+# PULUMI_FLAGS passes extra flags to pulumi up/destroy, e.g. --yes in CI.
+PULUMI_FLAGS ?=
+
+.PHONY: test plan cost-diff preview up destroy prices image-digest measure
+
+# Every check CI runs (vet, unit and resource-graph tests, manifests, image tests, lint).
+test:
+	.ci/test
+
+# What STACK would create, its monthly cost and its Kubernetes manifests; no Azure access.
+plan:
+	go run ./cmd/plan -stack $(STACK) -out plan-$(STACK).json -manifests manifests/$(STACK)
+
+# The monthly cost difference between another plan (BASE) and STACK's.
+cost-diff:
+	go run ./cmd/plan -stack $(STACK) -quiet -base $(BASE)
+
+# pulumi preview of STACK against Azure, with the full diff.
+preview:
+	pulumi stack select --create $(STACK) && pulumi preview --stack $(STACK) --diff
+
+# Refuses a bad config or a stack over its cost ceiling offline, then runs pulumi up.
+up:
+	go run ./cmd/plan -stack $(STACK) -quiet && pulumi stack select --create $(STACK) && pulumi up --stack $(STACK) $(PULUMI_FLAGS)
+
+# Tears STACK down; prod refuses (its data is protected: see README, "Tearing down").
+destroy:
+	pulumi destroy --stack $(STACK) $(PULUMI_FLAGS)
+
+# Refreshes cost/prices/$(REGION).json from the Azure Retail Prices API (public, no login).
+prices:
+	go run ./cmd/prices -region $(REGION)
+
+# Pins the WordPress base image by digest (needs a machine that reaches Docker Hub).
+image-digest:
+	images/wordpress/refresh-base-digest.sh
+
+# Counts wp-content file-system operations per page view, stock PHP settings vs ours (root).
+measure:
+	tests/image/measure-fs-ops.sh
