@@ -50,8 +50,8 @@ type LineDiff struct {
 // lineKey identifies a line across estimates.
 func lineKey(l Line) string { return l.Resource + "\x00" + l.Component }
 
-// Diff compares head against base. Lines match by resource and component; a line is
-// changed when its cost or what it bills differs.
+// Diff compares head against base. Lines match by resource and component; a line is changed
+// when its monthly cost differs (a renamed zone that costs the same is not a cost change).
 func Diff(base, head *Estimate) *Difference {
 	d := &Difference{
 		BaseStack: base.Stack, HeadStack: head.Stack,
@@ -72,7 +72,7 @@ func Diff(base, head *Estimate) *Difference {
 		case !ok:
 			d.Lines = append(d.Lines, LineDiff{Change: Added, Resource: h.Resource, Component: h.Component, HeadItem: h.Item,
 				HeadUSD: h.MonthlyUSD, DeltaUSD: h.MonthlyUSD, DeltaJPY: h.MonthlyJPY})
-		case b.MonthlyUSD != h.MonthlyUSD || b.Item != h.Item:
+		case b.MonthlyUSD != h.MonthlyUSD:
 			d.Lines = append(d.Lines, LineDiff{Change: Changed, Resource: h.Resource, Component: h.Component, BaseItem: b.Item, HeadItem: h.Item,
 				BaseUSD: b.MonthlyUSD, HeadUSD: h.MonthlyUSD, DeltaUSD: roundTo(h.MonthlyUSD-b.MonthlyUSD, 4), DeltaJPY: h.MonthlyJPY - b.MonthlyJPY})
 		}
@@ -99,7 +99,7 @@ func (d *Difference) Write(w io.Writer) error {
 	}
 	b.WriteString("\n")
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "CHANGE\tRESOURCE\tBILLED\tBASE USD\tHEAD USD\tDELTA USD\tDELTA JPY")
+	fmt.Fprintln(tw, "CHANGE\t DELTA USD\t  DELTA JPY\t  BASE USD\t  HEAD USD\tRESOURCE\tBILLED")
 	for _, l := range d.Lines {
 		item := l.HeadItem
 		if item == "" {
@@ -107,8 +107,8 @@ func (d *Difference) Write(w io.Writer) error {
 		} else if l.BaseItem != "" && l.BaseItem != l.HeadItem {
 			item = l.BaseItem + " -> " + l.HeadItem
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", l.Change, l.Resource, item, usd(l.BaseUSD), usd(l.HeadUSD),
-			signed(usd(l.DeltaUSD), l.DeltaUSD), signed(jpy(l.DeltaJPY), float64(l.DeltaJPY)))
+		fmt.Fprintf(tw, "%s\t%10s\t%11s\t%10s\t%10s\t%s\t%s\n", l.Change, signed(usd(l.DeltaUSD), l.DeltaUSD),
+			signed(jpy(l.DeltaJPY), float64(l.DeltaJPY)), usd(l.BaseUSD), usd(l.HeadUSD), l.Resource, item)
 	}
 	if err := tw.Flush(); err != nil {
 		return err

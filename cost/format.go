@@ -29,7 +29,7 @@ func (est *Estimate) Write(w io.Writer) error {
 		fmt.Fprintf(tw, "%s\t%10s\t%10s\t%10s %s\t%9s%s\t%s\n", l.Resource, usd(l.MonthlyUSD), jpy(l.MonthlyJPY),
 			number(l.Quantity), l.Unit, strconv.FormatFloat(l.UnitUSD, 'f', -1, 64), mark, l.Item)
 	}
-	fmt.Fprintf(tw, "TOTAL\t%10s\t%10s\t\t\t\n", usd(est.TotalUSD), jpy(est.TotalJPY))
+	fmt.Fprintf(tw, "TOTAL\t%10s\t%10s\n", usd(est.TotalUSD), jpy(est.TotalJPY))
 	if err := tw.Flush(); err != nil {
 		return err
 	}

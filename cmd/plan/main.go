@@ -1,18 +1,22 @@
-// Command plan shows what a stack would create, offline: it runs the Pulumi program for
-// Pulumi.<stack>.yaml under Pulumi's mock monitor (no credentials, no network), prints a summary
-// grouped by layer and writes the plan as JSON.
+// Command plan shows what a stack would create and what it would cost, offline: it runs the
+// Pulumi program for Pulumi.<stack>.yaml under Pulumi's mock monitor (no credentials, no
+// network), prints a summary grouped by layer and the monthly cost estimate from the price table
+// of the stack's region (cost/prices), and writes the plan with its estimate as JSON.
 //
 //	go run ./cmd/plan -stack prod -out plan.json
+//	go run ./cmd/plan -stack prod -base base-plan.json   # monthly difference against another plan
 //
-// It exits 1 with the validation errors when the stack config is wrong.
+// It exits 1 with the validation errors when the stack config is wrong, and when the estimate
+// exceeds the stack's cost.monthlyCeilingUSD (after printing everything and writing -out, so the
+// numbers that failed are there to read).
 package main
 
 import (
-	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
 
+	"github.com/example/wordpress-aks/cost"
 	"github.com/example/wordpress-aks/plan"
 )
 
@@ -25,9 +29,10 @@ func main() {
 
 func run() error {
 	stack := flag.String("stack", "", "stack name: reads Pulumi.<stack>.yaml (required)")
-	out := flag.String("out", "", "write the plan as JSON to this file")
+	out := flag.String("out", "", "write the plan and its estimate as JSON to this file")
+	base := flag.String("base", "", "print the monthly cost difference from the plan JSON in this file (written by -out)")
 	strict := flag.Bool("strict", false, "fail instead of generating placeholders for credentials the stack file lacks")
-	quiet := flag.Bool("quiet", false, "do not print the summary")
+	quiet := flag.Bool("quiet", false, "do not print the summary and the estimate")
 	flag.Parse()
 	if *stack == "" {
 		flag.Usage()
@@ -37,19 +42,40 @@ func run() error {
 	if err != nil {
 		return fmt.Errorf("plan %s: %w", *stack, err)
 	}
+	table, err := cost.LoadTable(p.Config.Location)
+	if err != nil {
+		return fmt.Errorf("plan %s: %w", *stack, err)
+	}
+	est, err := cost.EstimatePlan(p, table)
+	if err != nil {
+		return err
+	}
 	if !*quiet {
 		if err := p.WriteSummary(os.Stdout); err != nil {
 			return err
 		}
+		fmt.Println()
+		if err := est.Write(os.Stdout); err != nil {
+			return err
+		}
 	}
 	if *out != "" {
-		b, err := json.MarshalIndent(p, "", "  ")
-		if err != nil {
-			return fmt.Errorf("encode plan: %w", err)
-		}
-		if err := os.WriteFile(*out, append(b, '\n'), 0o644); err != nil {
-			return fmt.Errorf("write plan: %w", err)
+		if err := cost.WritePlanFile(*out, p, est); err != nil {
+			return err
 		}
 	}
-	return nil
+	if *base != "" {
+		bp, err := cost.ReadPlanFile(*base)
+		if err != nil {
+			return err
+		}
+		if bp.Estimate == nil {
+			return fmt.Errorf("base plan %s has no estimate; write it with a cmd/plan that has -out with estimates", *base)
+		}
+		fmt.Println()
+		if err := cost.Diff(bp.Estimate, est).Write(os.Stdout); err != nil {
+			return err
+		}
+	}
+	return cost.CheckCeiling(est, p.Config.Cost.MonthlyCeilingUSD)
 }
