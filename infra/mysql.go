@@ -79,7 +79,6 @@ func NewMySQL(ctx *pulumi.Context, cfg config.Config, rg *ResourceGroup, net *Ne
 		"storage": pulumi.Map{
 			"storageSizeGB": pulumi.Int(m.StorageGB),
 			"autoGrow":      enabled(m.AutoGrow),
-			"autoIoScaling": enabled(true),
 		},
 		"backup": pulumi.Map{
 			"backupRetentionDays": pulumi.Int(m.BackupRetentionDays),
