@@ -5,6 +5,7 @@ package cost
 import (
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -51,7 +52,7 @@ func usd(x float64) string {
 	if x < 0 {
 		sign, x = "-", -x
 	}
-	cents := int64(x*100 + 0.5)
+	cents := int64(math.Round(x * 100))
 	return fmt.Sprintf("%s$%s.%02d", sign, thousands(cents/100), cents%100)
 }
 
