@@ -4,6 +4,7 @@
 // of the stack's region (cost/prices), and writes the plan with its estimate as JSON.
 //
 //	go run ./cmd/plan -stack prod -out plan.json
+//	go run ./cmd/plan -stack prod -manifests manifests/prod   # one YAML file per Kubernetes object
 //	go run ./cmd/plan -stack prod -base base-plan.json   # monthly difference against another plan
 //
 // It exits 1 with the validation errors when the stack config is wrong, and when the estimate
@@ -30,6 +31,7 @@ func main() {
 func run() error {
 	stack := flag.String("stack", "", "stack name: reads Pulumi.<stack>.yaml (required)")
 	out := flag.String("out", "", "write the plan and its estimate as JSON to this file")
+	manifests := flag.String("manifests", "", "write each Kubernetes object of the plan as a YAML file into this directory")
 	base := flag.String("base", "", "print the monthly cost difference from the plan JSON in this file (written by -out)")
 	strict := flag.Bool("strict", false, "fail instead of generating placeholders for credentials the stack file lacks")
 	quiet := flag.Bool("quiet", false, "do not print the summary and the estimate")
@@ -62,6 +64,11 @@ func run() error {
 	if *out != "" {
 		if err := cost.WritePlanFile(*out, p, est); err != nil {
 			return err
+		}
+	}
+	if *manifests != "" {
+		if err := p.WriteManifests(*manifests); err != nil {
+			return fmt.Errorf("plan %s: %w", *stack, err)
 		}
 	}
 	if *base != "" {
