@@ -16,6 +16,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -28,33 +29,36 @@ import (
 const templateRegion = "japaneast"
 
 func main() {
-	if err := run(); err != nil {
+	if err := run(os.Args[1:], os.Stdout, time.Now()); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
 }
 
-func run() error {
-	region := flag.String("region", "", "ARM region name, e.g. japaneast (required)")
-	out := flag.String("out", "", "table file to write (default cost/prices/<region>.json)")
-	api := flag.String("api", cost.RetailPricesURL, "Retail Prices API endpoint")
-	rate := flag.Float64("usd-to-jpy", 0, "set the USD to JPY rate, dated today (default: keep the table's)")
-	timeout := flag.Duration("timeout", 5*time.Minute, "give up after this long")
-	flag.Parse()
+func run(args []string, stdout io.Writer, now time.Time) error {
+	flags := flag.NewFlagSet("prices", flag.ContinueOnError)
+	region := flags.String("region", "", "ARM region name, e.g. japaneast (required)")
+	out := flags.String("out", "", "table file to write (default cost/prices/<region>.json)")
+	api := flags.String("api", cost.RetailPricesURL, "Retail Prices API endpoint")
+	rate := flags.Float64("usd-to-jpy", 0, "set the USD to JPY rate, dated today (default: keep the table's)")
+	timeout := flags.Duration("timeout", 5*time.Minute, "give up after this long")
+	if err := flags.Parse(args); err != nil {
+		return err
+	}
 	if *region == "" {
-		flag.Usage()
+		flags.Usage()
 		return errors.New("prices: -region is required")
 	}
 	if *out == "" {
 		*out = filepath.Join("cost", "prices", *region+".json")
 	}
-	seed, err := readSeed(*out, *region)
+	seed, err := readSeed(stdout, *out, *region)
 	if err != nil {
 		return err
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
 	defer cancel()
-	today := time.Now().UTC().Format(time.DateOnly)
+	today := now.UTC().Format(time.DateOnly)
 	client := cost.RetailClient{BaseURL: *api, HTTP: &http.Client{Timeout: time.Minute}}
 	table, results, err := cost.Refresh(ctx, client, seed, *region, today)
 	if err != nil {
@@ -74,23 +78,23 @@ func run() error {
 	for _, r := range results {
 		switch {
 		case !r.Found:
-			fmt.Printf("kept     %-36s %10v  %s\n", r.Key, r.OldUSD, r.Reason)
+			fmt.Fprintf(stdout, "kept     %-36s %10v  %s\n", r.Key, r.OldUSD, r.Reason)
 		case r.OldUSD != r.NewUSD:
-			fmt.Printf("changed  %-36s %10v -> %v\n", r.Key, r.OldUSD, r.NewUSD)
+			fmt.Fprintf(stdout, "changed  %-36s %10v -> %v\n", r.Key, r.OldUSD, r.NewUSD)
 		default:
-			fmt.Printf("same     %-36s %10v\n", r.Key, r.NewUSD)
+			fmt.Fprintf(stdout, "same     %-36s %10v\n", r.Key, r.NewUSD)
 		}
 		if r.Found {
 			found++
 		}
 	}
-	fmt.Printf("%s: %d of %d prices from the Retail Prices API on %s; the rest kept and marked unconfirmed\n", *out, found, len(results), today)
+	fmt.Fprintf(stdout, "%s: %d of %d prices from the Retail Prices API on %s; the rest kept and marked unconfirmed\n", *out, found, len(results), today)
 	return nil
 }
 
 // readSeed is the table being refreshed: the file on disk when it exists (it may hold items
 // added since the binary was built), else the template region's.
-func readSeed(path, region string) (cost.Table, error) {
+func readSeed(stdout io.Writer, path, region string) (cost.Table, error) {
 	b, err := os.ReadFile(path)
 	if err == nil {
 		t, err := cost.ParseTable(b)
@@ -106,6 +110,6 @@ func readSeed(path, region string) (cost.Table, error) {
 	if err != nil {
 		return cost.Table{}, err
 	}
-	fmt.Printf("%s does not exist: starting from the %s table\n", path, templateRegion)
+	fmt.Fprintf(stdout, "%s does not exist: starting from the %s table\n", path, templateRegion)
 	return t, nil
 }
