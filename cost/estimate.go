@@ -133,7 +133,7 @@ func EstimatePlan(p *plan.Plan, t Table) (*Estimate, error) {
 		USDToJPY:        t.USDToJPY.Rate,
 		HoursPerMonth:   HoursPerMonth,
 		Lines:           []Line{},
-		NotCounted:      notCounted,
+		NotCounted:      append([]string(nil), notCounted...),
 	}
 	var errs []string
 	for _, r := range p.Resources {
