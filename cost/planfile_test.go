@@ -33,6 +33,15 @@ func TestPlanFile(t *testing.T) {
 	if d := Diff(est, got.Estimate); len(d.Lines) != 0 {
 		t.Errorf("diff against the read-back estimate has %d lines, want none", len(d.Lines))
 	}
+	// A base plan without an estimate is priced from its resources: the JSON round trip must
+	// not change what they cost.
+	again, err := EstimatePlan(got.Plan, japanEast(t))
+	if err != nil {
+		t.Fatalf("EstimatePlan(read-back plan): %v", err)
+	}
+	if d := Diff(est, again); len(d.Lines) != 0 || again.TotalUSD != est.TotalUSD {
+		t.Errorf("estimate of the read-back plan differs: %d lines, $%v vs $%v", len(d.Lines), again.TotalUSD, est.TotalUSD)
+	}
 
 	// The file is plan.Plan's own JSON with one more key: compare the two without it.
 	var withEstimate, planOnly map[string]json.RawMessage

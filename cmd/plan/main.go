@@ -76,11 +76,17 @@ func run() error {
 		if err != nil {
 			return err
 		}
-		if bp.Estimate == nil {
-			return fmt.Errorf("base plan %s has no estimate; write it with a cmd/plan that has -out with estimates", *base)
+		baseEst := bp.Estimate
+		if baseEst == nil {
+			// A plan written before estimates existed still lists its resources: price them
+			// with this table, so the difference shows what the change does.
+			if baseEst, err = cost.EstimatePlan(bp.Plan, table); err != nil {
+				return fmt.Errorf("base plan %s: %w", *base, err)
+			}
+			fmt.Printf("\nThe base plan %s has no estimate: its resources are priced with the %s table of %s.\n", *base, table.Region, table.Retrieved)
 		}
 		fmt.Println()
-		if err := cost.Diff(bp.Estimate, est).Write(os.Stdout); err != nil {
+		if err := cost.Diff(baseEst, est).Write(os.Stdout); err != nil {
 			return err
 		}
 	}
