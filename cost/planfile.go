@@ -16,7 +16,7 @@ type PlanFile struct {
 }
 
 // ReadPlanFile reads a plan written by cmd/plan -out. A plan written before estimates existed
-// has a nil Estimate; callers that need one say so.
+// has a nil Estimate; cmd/plan then prices its resources with the current table.
 func ReadPlanFile(path string) (*PlanFile, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
