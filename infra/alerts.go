@@ -335,13 +335,15 @@ func (a *alerter) newAvailabilityTests(ws *Workspace) error {
 	componentID := appi.ID().ToStringOutput()
 	// Azure links a test to its component through this tag; without it the portal shows an
 	// orphan test.
-	testTags := pulumi.All(componentID, tags(a.cfg)).ApplyT(func(v []any) map[string]string {
-		out := map[string]string{"hidden-link:" + v[0].(string): "Resource"}
-		for k, val := range v[1].(map[string]string) {
-			out[k] = val
-		}
-		return out
-	}).(pulumi.StringMapOutput)
+	testTags := func(site string) pulumi.StringMapOutput {
+		return pulumi.All(componentID, tags(a.cfg, "site", site)).ApplyT(func(v []any) map[string]string {
+			out := map[string]string{"hidden-link:" + v[0].(string): "Resource"}
+			for k, val := range v[1].(map[string]string) {
+				out[k] = val
+			}
+			return out
+		}).(pulumi.StringMapOutput)
+	}
 	locations := insights.WebTestGeolocationArray{}
 	for _, l := range webTestLocations {
 		locations = append(locations, &insights.WebTestGeolocationArgs{Location: pulumi.String(l)})
@@ -354,7 +356,7 @@ func (a *alerter) newAvailabilityTests(ws *Workspace) error {
 			Description:        pulumi.String("site " + site.Name + ": readiness page from outside"),
 			ResourceGroupName:  a.rg.Name,
 			Location:           pulumi.String(a.cfg.Location),
-			Tags:               testTags,
+			Tags:               testTags(site.Name),
 			Kind:               insights.WebTestKindStandard,
 			WebTestKind:        insights.WebTestKindStandard,
 			Enabled:            pulumi.Bool(true),

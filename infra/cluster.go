@@ -19,6 +19,9 @@ type Cluster struct {
 	// KubeletObjectID is the nodes' identity, which pulls images.
 	KubeletObjectID pulumi.StringOutput
 	Resource        pulumi.Resource
+	// Pools maps a pool role (user, admin, system) to the resource that creates its nodes: the
+	// cluster for the inline System pool, an AgentPool for the others.
+	Pools map[string]pulumi.Resource
 }
 
 // ClusterArgs is what the cluster is built on.
@@ -110,10 +113,13 @@ func NewCluster(ctx *pulumi.Context, cfg config.Config, a ClusterArgs) (*Cluster
 		return nil, fmt.Errorf("create aks cluster: %w", err)
 	}
 
+	poolResources := map[string]pulumi.Resource{system.Role: cluster}
 	for _, p := range pools[1:] {
-		if err := newAgentPool(ctx, cfg, p, cluster, a); err != nil {
+		pool, err := newAgentPool(ctx, cfg, p, cluster, a)
+		if err != nil {
 			return nil, err
 		}
+		poolResources[p.Role] = pool
 	}
 	if err := newMaintenanceWindows(ctx, cfg, cluster, a.ResourceGroup); err != nil {
 		return nil, err
@@ -141,6 +147,7 @@ func NewCluster(ctx *pulumi.Context, cfg config.Config, a ClusterArgs) (*Cluster
 		Kubeconfig:      pulumi.ToSecret(kubeconfig).(pulumi.StringOutput),
 		KubeletObjectID: kubelet,
 		Resource:        cluster,
+		Pools:           poolResources,
 	}, nil
 }
 
@@ -218,9 +225,9 @@ func inlinePool(cfg config.Config, pr config.PoolRole, subnetID pulumi.StringOut
 	}
 }
 
-func newAgentPool(ctx *pulumi.Context, cfg config.Config, pr config.PoolRole, cluster *containerservice.ManagedCluster, a ClusterArgs) error {
+func newAgentPool(ctx *pulumi.Context, cfg config.Config, pr config.PoolRole, cluster *containerservice.ManagedCluster, a ClusterArgs) (pulumi.Resource, error) {
 	s := shape(cfg, pr)
-	_, err := containerservice.NewAgentPool(ctx, "pool-"+pr.Role, &containerservice.AgentPoolArgs{
+	pool, err := containerservice.NewAgentPool(ctx, "pool-"+pr.Role, &containerservice.AgentPoolArgs{
 		AgentPoolName:       pulumi.String(pr.Pool().Name),
 		ResourceGroupName:   a.ResourceGroup.Name,
 		ResourceName:        cluster.Name,
@@ -244,9 +251,9 @@ func newAgentPool(ctx *pulumi.Context, cfg config.Config, pr config.PoolRole, cl
 		Tags:                tags(cfg, "pool", pr.Role),
 	})
 	if err != nil {
-		return fmt.Errorf("create %s node pool: %w", pr.Role, err)
+		return nil, fmt.Errorf("create %s node pool: %w", pr.Role, err)
 	}
-	return nil
+	return pool, nil
 }
 
 // newMaintenanceWindows confines both upgrade channels to the configured weekly window.

@@ -13,6 +13,9 @@ type Outputs struct {
 	Kubeconfig pulumi.StringOutput
 	// Cluster is the AKS cluster resource; the Kubernetes provider depends on it.
 	Cluster pulumi.Resource
+	// NodePools maps a pool role (user, admin) to the resource that creates its nodes, so that
+	// workloads wait for the nodes they select.
+	NodePools map[string]pulumi.Resource
 	// IngressIP is the static address the ingress controller binds.
 	IngressIP *IngressIP
 	// IngressIPRole must exist before the ingress controller's Service asks AKS for the IP.
@@ -129,6 +132,7 @@ func New(ctx *pulumi.Context, cfg config.Config) (*Outputs, error) {
 	return &Outputs{
 		Kubeconfig:          cluster.Kubeconfig,
 		Cluster:             cluster.Resource,
+		NodePools:           cluster.Pools,
 		IngressIP:           ip,
 		IngressIPRole:       networkRole,
 		MySQL:               mysql,

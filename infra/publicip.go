@@ -16,6 +16,9 @@ type IngressIP struct {
 	Name          string
 	ResourceGroup pulumi.StringOutput
 	ID            pulumi.IDOutput
+	// Resource is the address itself: the ingress controller's Service is created after it and
+	// deleted before it.
+	Resource pulumi.Resource
 }
 
 // NewIngressIP creates a Standard, zone-redundant, static IPv4 address. It is protected like the
@@ -42,5 +45,6 @@ func NewIngressIP(ctx *pulumi.Context, cfg config.Config, rg *ResourceGroup) (*I
 		Name:          name,
 		ResourceGroup: rg.Name,
 		ID:            ip.ID(),
+		Resource:      ip,
 	}, nil
 }

@@ -72,7 +72,7 @@ func NewIngressController(ctx *pulumi.Context, cfg config.Config, azure *infra.O
 		Timeout:       pulumi.Int(ingressHelmTimeoutSecs),
 		MaxHistory:    pulumi.Int(ingressHelmHistoryLimit),
 		Values:        ingressValues(cfg, azure),
-	}, pulumi.Provider(provider), pulumi.DependsOn([]pulumi.Resource{ns, azure.IngressIPRole}))
+	}, pulumi.Provider(provider), pulumi.DependsOn([]pulumi.Resource{ns, azure.IngressIP.Resource, azure.IngressIPRole}))
 	if err != nil {
 		return nil, fmt.Errorf("install ingress controller: %w", err)
 	}

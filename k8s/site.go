@@ -119,7 +119,8 @@ func NewSite(ctx *pulumi.Context, name string, args *SiteArgs, opts ...pulumi.Re
 		{component: componentUser, pool: "user", replicas: b.site.UserReplicas},
 		{component: componentAdmin, pool: "admin", replicas: b.site.AdminReplicas},
 	} {
-		if err := b.newWorkload(w, secrets, deps); err != nil {
+		// Each Deployment also waits for the pool its pods select.
+		if err := b.newWorkload(w, secrets, append(deps[:len(deps):len(deps)], args.Azure.NodePools[w.pool])); err != nil {
 			return nil, err
 		}
 	}

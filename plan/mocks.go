@@ -154,18 +154,15 @@ func mockID(args pulumi.MockResourceArgs) string {
 // azureName is the resource's Azure name: the input that names it, or its logical name.
 func azureName(args pulumi.MockResourceArgs) string {
 	t := typeName(args.TypeToken)
-	candidates := []string{strings.ToLower(t[:1]) + t[1:] + "Name", "resourceName", "vmName", "diskName",
-		"serverName", "databaseName", "configurationName", "publicIpAddressName", "ruleName", "alertRuleName",
-		"webTestName", "actionGroupName", "budgetName", "vaultName", "policyName", "protectedItemName", "lockName",
-		"associationName", "dataCollectionRuleName", "accountName", "containerName", "blobName", "taskRunName"}
-	for _, k := range candidates {
+	// The resource's own name field comes first; the names of parents (server, vault,
+	// account) only when a resource has no name field of its own.
+	own := []string{strings.ToLower(t[:1]) + t[1:] + "Name", "vmExtensionName", "configName", "policyName",
+		"protectedItemName", "lockName", "associationName", "ruleName", "webTestName", "actionGroupName",
+		"budgetName", "taskRunName", "blobName", "databaseName", "configurationName", "publicIpAddressName",
+		"diskName", "vmName", "resourceName"}
+	parents := []string{"containerName", "serverName", "vaultName", "accountName"}
+	for _, k := range append(own, parents...) {
 		if v, ok := args.Inputs[resource.PropertyKey(k)]; ok && v.IsString() && v.StringValue() != "" {
-			if t == "Blob" || t == "BlobContainer" || t == "StorageAccount" {
-				// A container and a blob carry their account's name too; prefer their own.
-				if own, ok := args.Inputs[resource.PropertyKey(strings.ToLower(t[:1])+t[1:]+"Name")]; ok && own.IsString() {
-					return own.StringValue()
-				}
-			}
 			return v.StringValue()
 		}
 	}

@@ -104,7 +104,6 @@ func TestGraphIngressController(t *testing.T) {
 // leaf of the graph: `pulumi destroy` (dev, where it is not protected) deletes it in the first
 // wave, while the load balancer still uses it, and Azure refuses.
 func TestGraphIngressControllerAfterIP(t *testing.T) {
-	t.Skip("known bug: k8s/ingresscontroller.go NewIngressController does not depend on ingress-ip (infra.IngressIP passes the IP's name as a plain string and no resource); the release should list the IP resource in DependsOn")
 	gForStacks(t, func(t *testing.T, p *plan.Plan, w gStackWant) {
 		gWantDeps(t, gFind(t, p, "ingress-controller"), "ingress-ip")
 	})
@@ -800,6 +799,17 @@ func TestGraphDatabaseJob(t *testing.T) {
 					}
 				})
 			}
+		}
+	})
+}
+
+// TestGraphWorkloadsWaitForTheirPool checks that each Deployment waits for the node pool its pods
+// select: the admin pool is the cluster's inline System pool, the user pool an AgentPool.
+func TestGraphWorkloadsWaitForTheirPool(t *testing.T) {
+	gForStacks(t, func(t *testing.T, p *plan.Plan, w gStackWant) {
+		for _, site := range gSiteNames(w) {
+			gWantDeps(t, gFind(t, p, site+"-user"), "pool-user")
+			gWantDeps(t, gFind(t, p, site+"-admin"), "aks")
 		}
 	})
 }
