@@ -68,7 +68,9 @@ func validateCostTraps(c Config) Problems {
 	trap(c.AKS.Tier == "Standard", "aks.tier", c.AKS.Tier, TrapAKSStandardTier)
 	trap(c.Registry.SKU == "Standard" || c.Registry.SKU == "Premium", "registry.sku", c.Registry.SKU, TrapRegistrySKU)
 	trap(strings.HasPrefix(c.NFS.DataDiskSKU, "Premium"), "nfs.dataDiskSku", c.NFS.DataDiskSKU, TrapPremiumDisk)
-	trap(c.MySQL.HighAvailability == "SameZone" || c.MySQL.HighAvailability == "ZoneRedundant", "mysql.highAvailability", c.MySQL.HighAvailability, TrapMySQLHA)
+	// On Burstable, HA is refused outright (validateMySQL); the trap only applies where Azure
+	// would accept it.
+	trap(c.MySQL.Tier != "Burstable" && (c.MySQL.HighAvailability == "SameZone" || c.MySQL.HighAvailability == "ZoneRedundant"), "mysql.highAvailability", c.MySQL.HighAvailability, TrapMySQLHA)
 	trap(c.MySQL.Tier == "BusinessCritical", "mysql.tier", c.MySQL.Tier, TrapMySQLBusiness)
 	trap(c.AKS.SystemPool == SystemPoolDedicated, "aks.systemPool", c.AKS.SystemPool, TrapDedicatedSystem)
 	return probs

@@ -5,6 +5,7 @@
 package plan
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -79,6 +80,11 @@ func RunSource(project, stack string, src config.Source) (*Plan, error) {
 
 	rec := &recorder{}
 	err = pulumi.RunErr(program.Run, pulumi.WithMocks(project, stack, rec))
+	var probs config.Problems
+	if errors.As(err, &probs) {
+		// The run wraps the program's error in a list; the config's problems read best alone.
+		return nil, probs
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -43,7 +43,7 @@ const (
 
 // ReadStack reads Pulumi.yaml and Pulumi.<stack>.yaml the way the Pulumi CLI does before it
 // starts the program: stack values, then project defaults for keys the stack does not set, and
-// an error for required keys it lacks. It returns the config as the program would receive it,
+// required keys it lacks left for the program's validation to report. It returns the config as the program would receive it,
 // the project name, and the keys it filled with placeholders.
 func ReadStack(root, stack string, strict bool) (config.Source, string, []string, error) {
 	var err error
@@ -111,16 +111,8 @@ func ReadStack(root, stack string, strict bool) (config.Source, string, []string
 	if err != nil {
 		return config.Source{}, "", nil, err
 	}
-	var stillMissing []string
-	for _, k := range missing {
-		if !contains(placeholders, k) {
-			stillMissing = append(stillMissing, k)
-		}
-	}
-	if len(stillMissing) > 0 {
-		sort.Strings(stillMissing)
-		return config.Source{}, "", nil, fmt.Errorf("stack %q is missing required config: %s (see Pulumi.yaml)", stack, strings.Join(stillMissing, ", "))
-	}
+	// Other required keys stay unset: the program's own validation names them (and a misspelt
+	// key next to them) better than a bare "missing" would.
 	return src, name, placeholders, nil
 }
 
