@@ -51,7 +51,7 @@ func manifestDecode(b []byte) (string, error) {
 func TestManifestsDecodeStrictly(t *testing.T) {
 	for _, stack := range []string{"dev", "prod"} {
 		t.Run(stack, func(t *testing.T) {
-			p := manifestPlan(t, stack)
+			p := graphPlan(t, stack)
 			dir := t.TempDir()
 			if err := p.WriteManifests(dir); err != nil {
 				t.Fatalf("write manifests: %v", err)
@@ -110,7 +110,7 @@ func TestManifestDecodeRefusesUnknownFields(t *testing.T) {
 // TestManifestsHoldNoSecrets checks that the written files carry "[secret]" where a secret
 // goes, and no key or certificate material.
 func TestManifestsHoldNoSecrets(t *testing.T) {
-	p := manifestPlan(t, "prod")
+	p := graphPlan(t, "prod")
 	for _, m := range p.Manifests() {
 		b, err := yaml.Marshal(m.Object)
 		if err != nil {

@@ -12,7 +12,6 @@ import (
 	"reflect"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -21,28 +20,6 @@ import (
 	"github.com/example/wordpress-aks/plan"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
 )
-
-var (
-	stackPlansMu sync.Mutex
-	stackPlans   = map[string]*plan.Plan{}
-)
-
-// manifestPlan returns the stack's plan, run once per test binary (plans set process
-// environment variables, so they never run in parallel).
-func manifestPlan(t *testing.T, stack string) *plan.Plan {
-	t.Helper()
-	stackPlansMu.Lock()
-	defer stackPlansMu.Unlock()
-	if p, ok := stackPlans[stack]; ok {
-		return p
-	}
-	p, err := plan.Run(stack, plan.Options{})
-	if err != nil {
-		t.Fatalf("plan %s: %v", stack, err)
-	}
-	stackPlans[stack] = p
-	return p
-}
 
 func stackRoot(t *testing.T) string {
 	t.Helper()
@@ -271,7 +248,7 @@ func TestStackThirdSiteIsConfigOnly(t *testing.T) {
 	if err != nil {
 		t.Fatalf("plan with a third site: %v", err)
 	}
-	two := manifestPlan(t, "prod")
+	two := graphPlan(t, "prod")
 	byName := func(p *plan.Plan) map[string]plan.Resource {
 		m := map[string]plan.Resource{}
 		for _, r := range p.Resources {
