@@ -52,7 +52,14 @@ func diskImage(t *testing.T, dir string) string {
 	return p
 }
 
+// withSbin puts the system binary directories on PATH: mkfs.ext4 and blkid live there, and an
+// unprivileged user's PATH on Debian does not include them.
+func withSbin(t *testing.T) {
+	t.Setenv("PATH", os.Getenv("PATH")+":/usr/sbin:/sbin")
+}
+
 func TestNFSSetupFormatsOnlyBlankDisks(t *testing.T) {
+	withSbin(t)
 	for _, tool := range []string{"mkfs.ext4", "blkid"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			t.Fatalf("%s is missing: install e2fsprogs and util-linux (make test does)", tool)
@@ -107,6 +114,7 @@ func TestNFSSetupFormatsOnlyBlankDisks(t *testing.T) {
 }
 
 func TestNFSSetupRefusesPartitionedDisk(t *testing.T) {
+	withSbin(t)
 	dir := t.TempDir()
 	disk := diskImage(t, dir)
 	// An MBR with one Linux partition: a disk restored or attached from elsewhere.
