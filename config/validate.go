@@ -452,7 +452,7 @@ func validateRegistry(c Config) Problems {
 func validateIngress(c Config) Problems {
 	var probs Problems
 	if !reChartVer.MatchString(c.Ingress.ChartVersion) {
-		probs.add("ingress.chartVersion", c.Ingress.ChartVersion, `must be an exact chart version such as "2.3.1"`)
+		probs.add("ingress.chartVersion", c.Ingress.ChartVersion, `must be an exact chart version such as "2.6.0"`)
 	}
 	intRange(&probs, "ingress.replicas", c.Ingress.Replicas, 1, 10)
 	return probs
