@@ -22,6 +22,7 @@ require (
 	github.com/pulumi/pulumi-azure-native-sdk/recoveryservices/v2 v2.90.0
 	github.com/pulumi/pulumi-kubernetes/sdk/v4 v4.32.0
 	k8s.io/api v0.34.2
+	k8s.io/pod-security-admission v0.34.2
 	sigs.k8s.io/yaml v1.6.0
 )
 
@@ -137,6 +138,7 @@ require (
 	gopkg.in/inf.v0 v0.9.1 // indirect
 	gopkg.in/yaml.v3 v3.0.1 // indirect
 	k8s.io/apimachinery v0.34.2 // indirect
+	k8s.io/component-base v0.34.2 // indirect
 	k8s.io/klog/v2 v2.130.1 // indirect
 	k8s.io/utils v0.0.0-20250604170112-4c0f3b243397 // indirect
 	lukechampine.com/frand v1.5.1 // indirect
