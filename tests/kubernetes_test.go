@@ -813,3 +813,24 @@ func TestGraphWorkloadsWaitForTheirPool(t *testing.T) {
 		}
 	})
 }
+
+// TestGraphImageRollsWithTheBuild checks that the pods run exactly the image the ACR build
+// pushes: its tag is the build context's content hash, so a change under images/ changes the
+// pod templates and rolls the Deployments.
+func TestGraphImageRollsWithTheBuild(t *testing.T) {
+	gForStacks(t, func(t *testing.T, p *plan.Plan, w gStackWant) {
+		build := gFind(t, p, "image-build")
+		tag := gStr(t, build, "forceUpdateTag")
+		if names := gStrs(t, build, "runRequest.imageNames"); len(names) != 1 || names[0] != "wordpress:"+tag {
+			t.Errorf("build pushes %v, want [wordpress:%s]", names, tag)
+		}
+		for _, site := range gSiteNames(w) {
+			for _, c := range []string{"user", "admin"} {
+				img := gStr(t, gFind(t, p, site+"-"+c), "spec.template.spec.containers[0].image")
+				if !strings.HasSuffix(img, ".azurecr.io/wordpress:"+tag) {
+					t.Errorf("%s-%s runs %s, want the build's wordpress:%s from our registry", site, c, img, tag)
+				}
+			}
+		}
+	})
+}
