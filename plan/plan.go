@@ -45,8 +45,9 @@ type Resource struct {
 
 // Options tune a plan run.
 type Options struct {
-	// Root is the project directory (holding Pulumi.yaml); empty means search upwards from the
-	// working directory.
+	// Root is where Pulumi.yaml and the stack files are; empty means search upwards from the
+	// working directory. The program itself finds images/ from the working directory, as it
+	// does under the engine.
 	Root string
 	// Strict refuses to fill missing credentials with placeholders.
 	Strict bool

@@ -17,6 +17,7 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -183,7 +184,7 @@ func simplify(v any) any {
 // fillCredentials puts generated stand-ins where the stack lacks the per-machine credentials
 // or holds them encrypted without the passphrase at hand.
 func fillCredentials(project string, src *config.Source, missing []string, undecrypted map[string]bool, strict bool) ([]string, error) {
-	need := func(k string) bool { return contains(missing, k) || undecrypted[k] }
+	need := func(k string) bool { return slices.Contains(missing, k) || undecrypted[k] }
 	var filled []string
 	if need(keySSHPublicKey) && !strict {
 		key, err := placeholderSSHKey()
@@ -272,13 +273,4 @@ func placeholderCertificate(hosts []string) (string, string, error) {
 	cert := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
 	priv := pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: pkcs8})
 	return string(cert), string(priv), nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
