@@ -4,7 +4,7 @@ import (
 	"fmt"
 
 	"github.com/example/wordpress-aks/config"
-	"github.com/pulumi/pulumi-azure-native-sdk/network/v2"
+	privatedns "github.com/pulumi/pulumi-azure-native-sdk/network/v2/v20240601"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -34,7 +34,7 @@ func NewMySQL(ctx *pulumi.Context, cfg config.Config, rg *ResourceGroup, net *Ne
 	names := cfg.Names()
 	m := cfg.MySQL
 
-	zone, err := network.NewPrivateZone(ctx, "mysql-dns-zone", &network.PrivateZoneArgs{
+	zone, err := privatedns.NewPrivateZone(ctx, "mysql-dns-zone", &privatedns.PrivateZoneArgs{
 		PrivateZoneName:   pulumi.String(names.MySQLPrivateDNSZone()),
 		ResourceGroupName: rg.Name,
 		Location:          pulumi.String("global"),
@@ -43,13 +43,13 @@ func NewMySQL(ctx *pulumi.Context, cfg config.Config, rg *ResourceGroup, net *Ne
 	if err != nil {
 		return nil, fmt.Errorf("create mysql dns zone: %w", err)
 	}
-	link, err := network.NewVirtualNetworkLink(ctx, "mysql-dns-link", &network.VirtualNetworkLinkArgs{
+	link, err := privatedns.NewVirtualNetworkLink(ctx, "mysql-dns-link", &privatedns.VirtualNetworkLinkArgs{
 		VirtualNetworkLinkName: pulumi.String(names.VNetLink()),
 		PrivateZoneName:        zone.Name,
 		ResourceGroupName:      rg.Name,
 		Location:               pulumi.String("global"),
 		Tags:                   tags(cfg),
-		VirtualNetwork:         &network.SubResourceArgs{Id: net.VNetID},
+		VirtualNetwork:         &privatedns.SubResourceArgs{Id: net.VNetID},
 		RegistrationEnabled:    pulumi.Bool(false),
 	})
 	if err != nil {
