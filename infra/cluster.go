@@ -82,7 +82,7 @@ func NewCluster(ctx *pulumi.Context, cfg config.Config, a ClusterArgs) (*Cluster
 			UserAssignedIdentities: pulumi.StringArray{a.Identity.ID.ToStringOutput()},
 		},
 		AgentPoolProfiles: containerservice.ManagedClusterAgentPoolProfileArray{
-			inlinePool(cfg, system, a.Network.AKSSubnetID),
+			poolProfile(cfg, system, a.Network.AKSSubnetID),
 		},
 		NetworkProfile: &containerservice.ContainerServiceNetworkProfileArgs{
 			NetworkPlugin:     pulumi.String("azure"),
@@ -151,104 +151,73 @@ func NewCluster(ctx *pulumi.Context, cfg config.Config, a ClusterArgs) (*Cluster
 	}, nil
 }
 
-// poolShape is what inline and separate pools share.
-type poolShape struct {
-	labels      pulumi.StringMap
-	taints      pulumi.StringArray
-	mode        string
-	zones       pulumi.StringArray
-	autoscale   bool
-	minCount    pulumi.IntPtrInput
-	maxCount    pulumi.IntPtrInput
-	maxSurge    string
-	osSKU       string
-	diskSizeGB  int
-	diskType    string
-	vmSize      string
-	count       int
-	orchestrate string
-}
-
-// shape derives a pool's settings from its role.
-func shape(cfg config.Config, pr config.PoolRole) poolShape {
+// poolProfile derives one pool's settings from its role. The inline System pool uses it as it
+// is; the other pools are AgentPool resources built from the same profile.
+func poolProfile(cfg config.Config, pr config.PoolRole, subnetID pulumi.StringOutput) *containerservice.ManagedClusterAgentPoolProfileArgs {
 	p := pr.Pool()
-	s := poolShape{
-		labels:      pulumi.StringMap{nodeLabelKey: pulumi.String(pr.Role)},
-		mode:        "User",
-		vmSize:      p.VMSize,
-		count:       p.Count,
-		diskSizeGB:  p.OSDiskSizeGB,
-		diskType:    p.OSDiskType,
-		osSKU:       "Ubuntu",
-		maxSurge:    "1",
-		orchestrate: cfg.KubernetesVersion,
-	}
+	mode := "User"
 	if pr.System {
-		s.mode = "System"
+		mode = "System"
 	}
+	var taints pulumi.StringArray
 	if pr.Role == "system" {
-		s.taints = pulumi.StringArray{pulumi.String(criticalAddonsTaint)}
+		taints = pulumi.StringArray{pulumi.String(criticalAddonsTaint)}
 	}
+	var zones pulumi.StringArray
 	for _, z := range p.Zones {
-		s.zones = append(s.zones, pulumi.String(z))
+		zones = append(zones, pulumi.String(z))
 	}
-	if p.MinCount > 0 {
-		s.autoscale = true
-		s.minCount = pulumi.IntPtr(p.MinCount)
-		s.maxCount = pulumi.IntPtr(p.MaxCount)
-	}
-	return s
-}
-
-func inlinePool(cfg config.Config, pr config.PoolRole, subnetID pulumi.StringOutput) *containerservice.ManagedClusterAgentPoolProfileArgs {
-	s := shape(cfg, pr)
-	return &containerservice.ManagedClusterAgentPoolProfileArgs{
-		Name:                pulumi.String(pr.Pool().Name),
-		Mode:                pulumi.String(s.mode),
-		VmSize:              pulumi.String(s.vmSize),
-		Count:               pulumi.Int(s.count),
-		EnableAutoScaling:   pulumi.Bool(s.autoscale),
-		MinCount:            s.minCount,
-		MaxCount:            s.maxCount,
-		AvailabilityZones:   s.zones,
-		NodeLabels:          s.labels,
-		NodeTaints:          s.taints,
+	profile := &containerservice.ManagedClusterAgentPoolProfileArgs{
+		Name:                pulumi.String(p.Name),
+		Mode:                pulumi.String(mode),
+		VmSize:              pulumi.String(p.VMSize),
+		Count:               pulumi.Int(p.Count),
+		EnableAutoScaling:   pulumi.Bool(false),
+		AvailabilityZones:   zones,
+		NodeLabels:          pulumi.StringMap{nodeLabelKey: pulumi.String(pr.Role)},
+		NodeTaints:          taints,
 		OsType:              pulumi.String("Linux"),
-		OsSKU:               pulumi.String(s.osSKU),
-		OsDiskSizeGB:        pulumi.Int(s.diskSizeGB),
-		OsDiskType:          pulumi.String(s.diskType),
+		OsSKU:               pulumi.String("Ubuntu"),
+		OsDiskSizeGB:        pulumi.Int(p.OSDiskSizeGB),
+		OsDiskType:          pulumi.String(p.OSDiskType),
 		Type:                pulumi.String("VirtualMachineScaleSets"),
 		VnetSubnetID:        subnetID,
-		OrchestratorVersion: pulumi.String(s.orchestrate),
-		UpgradeSettings:     &containerservice.AgentPoolUpgradeSettingsArgs{MaxSurge: pulumi.String(s.maxSurge)},
+		OrchestratorVersion: pulumi.String(cfg.KubernetesVersion),
+		UpgradeSettings:     &containerservice.AgentPoolUpgradeSettingsArgs{MaxSurge: pulumi.String("1")},
 		Tags:                tags(cfg, "pool", pr.Role),
 	}
+	if p.MinCount > 0 {
+		profile.EnableAutoScaling = pulumi.Bool(true)
+		profile.MinCount = pulumi.IntPtr(p.MinCount)
+		profile.MaxCount = pulumi.IntPtr(p.MaxCount)
+	}
+	return profile
 }
 
 func newAgentPool(ctx *pulumi.Context, cfg config.Config, pr config.PoolRole, cluster *containerservice.ManagedCluster, a ClusterArgs) (pulumi.Resource, error) {
-	s := shape(cfg, pr)
+	p := poolProfile(cfg, pr, a.Network.AKSSubnetID)
 	pool, err := containerservice.NewAgentPool(ctx, "pool-"+pr.Role, &containerservice.AgentPoolArgs{
-		AgentPoolName:       pulumi.String(pr.Pool().Name),
+		AgentPoolName:       p.Name,
 		ResourceGroupName:   a.ResourceGroup.Name,
 		ResourceName:        cluster.Name,
-		Mode:                pulumi.String(s.mode),
-		VmSize:              pulumi.String(s.vmSize),
-		Count:               pulumi.Int(s.count),
-		EnableAutoScaling:   pulumi.Bool(s.autoscale),
-		MinCount:            s.minCount,
-		MaxCount:            s.maxCount,
-		AvailabilityZones:   s.zones,
-		NodeLabels:          s.labels,
-		NodeTaints:          s.taints,
-		OsType:              pulumi.String("Linux"),
-		OsSKU:               pulumi.String(s.osSKU),
-		OsDiskSizeGB:        pulumi.Int(s.diskSizeGB),
-		OsDiskType:          pulumi.String(s.diskType),
-		Type:                pulumi.String("VirtualMachineScaleSets"),
-		VnetSubnetID:        a.Network.AKSSubnetID,
-		OrchestratorVersion: pulumi.String(s.orchestrate),
-		UpgradeSettings:     &containerservice.AgentPoolUpgradeSettingsArgs{MaxSurge: pulumi.String(s.maxSurge)},
-		Tags:                tags(cfg, "pool", pr.Role),
+		Mode:                p.Mode,
+		VmSize:              p.VmSize,
+		Count:               p.Count,
+		EnableAutoScaling:   p.EnableAutoScaling,
+		MinCount:            p.MinCount,
+		MaxCount:            p.MaxCount,
+		AvailabilityZones:   p.AvailabilityZones,
+		NodeLabels:          p.NodeLabels,
+		NodeTaints:          p.NodeTaints,
+		OsType:              p.OsType,
+		OsSKU:               p.OsSKU,
+		OsDiskSizeGB:        p.OsDiskSizeGB,
+		OsDiskType:          p.OsDiskType,
+		Type:                p.Type,
+		VnetSubnetID:        p.VnetSubnetID,
+		OrchestratorVersion: p.OrchestratorVersion,
+		UpgradeSettings:     p.UpgradeSettings,
+		Tags:                p.Tags,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("create %s node pool: %w", pr.Role, err)
@@ -259,10 +228,12 @@ func newAgentPool(ctx *pulumi.Context, cfg config.Config, pr config.PoolRole, cl
 // newMaintenanceWindows confines both upgrade channels to the configured weekly window.
 func newMaintenanceWindows(ctx *pulumi.Context, cfg config.Config, cluster *containerservice.ManagedCluster, rg *ResourceGroup) error {
 	w := cfg.AKS.MaintenanceWindow
-	for logical, configName := range map[string]string{
+	windows := map[string]string{
 		"maintenance-cluster": maintenanceClusterUpgrades,
 		"maintenance-node-os": maintenanceNodeOSUpgrades,
-	} {
+	}
+	for _, logical := range sortedNames(windows) {
+		configName := windows[logical]
 		_, err := containerservice.NewMaintenanceConfiguration(ctx, logical, &containerservice.MaintenanceConfigurationArgs{
 			ConfigName:        pulumi.String(configName),
 			ResourceGroupName: rg.Name,
