@@ -53,12 +53,43 @@ hey_count() {
 	esac
 }
 
-@test "GracefulShutdownTimeout fits the pod's budget: 10 s drain + timeout + 5 s linger < 40 s" {
-	local timeout
-	timeout=$(sed -n 's/^GracefulShutdownTimeout[[:space:]]*\([0-9]*\).*/\1/p' "$IMAGE_DIR/apache/wp-k8s.conf")
-	[ -n "$timeout" ]
-	[ "$timeout" -gt 0 ]
-	[ $((10 + timeout + 5)) -lt 40 ]
+@test "GracefulShutdownTimeout is APACHE_GRACEFUL_SHUTDOWN_TIMEOUT: Apache cuts a longer request at it" {
+	# The budget is computed in Go (k8s/timeouts.go) and reaches Apache through the pod's
+	# environment; wp-k8s.conf must read it from there, not hold a number of its own.
+	grep -qx 'GracefulShutdownTimeout ${APACHE_GRACEFUL_SHUTDOWN_TIMEOUT}' "$IMAGE_DIR/apache/wp-k8s.conf"
+	[ "$(image_env APACHE_GRACEFUL_SHUTDOWN_TIMEOUT)" -gt 0 ]
+	local d=$W/short started code
+	# A loop, not one sleep(): Apache's graceful-stop signal would cut a sleep() short.
+	printf '<?php $end = microtime(true) + 8; while (microtime(true) < $end) { usleep(100000); } echo "done\\n";\n' \
+		>"$W/html/long.php"
+	apache_setup "$d" "$(free_port)" "$W/html"
+	apache_start "$d" APACHE_GRACEFUL_SHUTDOWN_TIMEOUT=2
+	curl -s -o /dev/null -w '%{http_code}' --max-time 20 "$(apache_url "$d" /long.php)" >"$W/short.code" &
+	sleep 1
+	started=$SECONDS
+	env APACHE_CONFDIR="$d" PATH="$PATH" TRUSTED_PROXY_CIDRS=10.0.0.0/8 APACHE_GRACEFUL_SHUTDOWN_TIMEOUT=2 \
+		setpriv --reuid="$WP_UID" --regid="$WP_UID" --clear-groups --inh-caps=-all --bounding-set=-all -- \
+		apache2ctl -k graceful-stop
+	wait_for 15 bash -c "! kill -0 $(cat "$d/apache.pid")"
+	wait
+	code=$(cat "$W/short.code")
+	echo "# 8 s request, 2 s graceful timeout: Apache gone after $((SECONDS - started)) s, response $code" >&3
+	# Gone after about 2 s, not after the 7 s the request still needed; the request is cut.
+	[ $((SECONDS - started)) -le 5 ]
+	[ "$code" != 200 ]
+
+	# The same request with a budget that covers it finishes.
+	d=$W/long
+	apache_setup "$d" "$(free_port)" "$W/html"
+	apache_start "$d" APACHE_GRACEFUL_SHUTDOWN_TIMEOUT=15
+	curl -s -o /dev/null -w '%{http_code}' --max-time 20 "$(apache_url "$d" /long.php)" >"$W/long.code" &
+	sleep 1
+	env APACHE_CONFDIR="$d" PATH="$PATH" TRUSTED_PROXY_CIDRS=10.0.0.0/8 APACHE_GRACEFUL_SHUTDOWN_TIMEOUT=15 \
+		setpriv --reuid="$WP_UID" --regid="$WP_UID" --clear-groups --inh-caps=-all --bounding-set=-all -- \
+		apache2ctl -k graceful-stop
+	wait_for 20 bash -c "! kill -0 $(cat "$d/apache.pid")"
+	wait
+	[ "$(cat "$W/long.code")" = 200 ]
 }
 
 @test "wp-graceful-stop under load: every accepted request completes, 0 failures" {

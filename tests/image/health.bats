@@ -17,7 +17,8 @@ setup_file() {
 	printf '%s\n' "$PASSWORD" >"$W/password"
 	printf 'wrong-%s\n' "$PASSWORD" >"$W/wrong-password"
 	chmod 0644 "$W/password" "$W/wrong-password"
-	mkdir -p "$W/html"
+	# readyz looks up a name in the docroot's wp-content (stall.bats covers a stalled one).
+	mkdir -p "$W/html/wp-content"
 	# Loading WordPress (or anything in the docroot) from a probe would fail loudly.
 	echo '<?php http_response_code(500); echo "docroot loaded";' >"$W/html/index.php"
 	chown -R "$WP_UID:$WP_UID" "$W/html"
@@ -71,6 +72,17 @@ under() {
 	# Only the exact path is ours; anything below it belongs to WordPress.
 	run curl -s -o /dev/null -w '%{http_code}' "$(apache_url "$W/apache-main" /healthz/x)"
 	[ "$output" != 200 ]
+}
+
+@test "readiness: 503 without a wp-content directory" {
+	rmdir "$W/html/wp-content"
+	probe main /readyz
+	mkdir "$W/html/wp-content"
+	chown "$WP_UID:$WP_UID" "$W/html/wp-content"
+	[ "$status" = 503 ]
+	grep -q 'readyz: wp-content is not a directory' "$W/apache-main/stderr.log"
+	probe main /readyz
+	[ "$status" = 200 ]
 }
 
 @test "readiness: 200 while MariaDB is up" {

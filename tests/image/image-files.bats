@@ -133,3 +133,80 @@ DIGEST=sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
 	[ "$status" = 1 ]
 	cmp "$DOCKERFILE" "$W/Dockerfile"
 }
+
+# scratch_apache: a copy of Debian's /etc/apache2 in $W/apache2 with our wp-k8s.conf
+# enabled the way a2enconf does it (a symlink in conf-enabled), as in the image.
+scratch_apache() {
+	cp -a /etc/apache2 "$W/apache2"
+	cp "$IMAGE_DIR/apache/wp-k8s.conf" "$W/apache2/conf-available/wp-k8s.conf"
+	ln -s ../conf-available/wp-k8s.conf "$W/apache2/conf-enabled/wp-k8s.conf"
+	# The upstream image's file: every private range and loopback may set X-Forwarded-For.
+	printf 'RemoteIPHeader X-Forwarded-For\nRemoteIPTrustedProxy 10.0.0.0/8\nRemoteIPTrustedProxy 127.0.0.0/8\n' \
+		>"$W/apache2/conf-available/remoteip.conf"
+}
+
+@test "wp-check-proxy-trust passes Debian's configuration and ours" {
+	run "$IMAGE_DIR/bin/wp-check-proxy-trust" /etc/apache2
+	[ "$status" = 0 ]
+	scratch_apache
+	run "$IMAGE_DIR/bin/wp-check-proxy-trust" "$W/apache2"
+	echo "$output"
+	[ "$status" = 0 ]
+	# A directive that is only mentioned in a comment trusts nobody.
+	echo '# RemoteIPTrustedProxy 10.0.0.0/8 was here' >"$W/apache2/conf-available/note.conf"
+	ln -s ../conf-available/note.conf "$W/apache2/conf-enabled/note.conf"
+	run "$IMAGE_DIR/bin/wp-check-proxy-trust" "$W/apache2"
+	[ "$status" = 0 ]
+}
+
+@test "wp-check-proxy-trust fails when an enabled (symlinked) file trusts a proxy; grep -r would not" {
+	scratch_apache
+	ln -s ../conf-available/remoteip.conf "$W/apache2/conf-enabled/remoteip.conf"
+	run "$IMAGE_DIR/bin/wp-check-proxy-trust" "$W/apache2"
+	echo "$output"
+	[ "$status" = 1 ]
+	[[ "$output" == *"$W/apache2/conf-enabled/remoteip.conf"* ]]
+	# Listed files are indented; ours is never among them.
+	run grep -c '^  .*wp-k8s\.conf$' <<<"$output"
+	[ "$output" = 0 ]
+	# The check the Dockerfile had: -r does not follow the symlinks it meets, so it saw nothing.
+	run grep -rl 'RemoteIP\(Internal\|Trusted\)Proxy' "$W/apache2/conf-enabled/"
+	[ "$status" = 1 ]
+	# Disabled again (a2disconf removes the link): the build passes.
+	rm "$W/apache2/conf-enabled/remoteip.conf"
+	run "$IMAGE_DIR/bin/wp-check-proxy-trust" "$W/apache2"
+	[ "$status" = 0 ]
+}
+
+@test "wp-check-proxy-trust fails for a site, a module's conf or apache2.conf, in any letter case" {
+	scratch_apache
+	printf '<VirtualHost *:8080>\n    remoteipinternalproxy 172.16.0.0/12\n</VirtualHost>\n' \
+		>"$W/apache2/sites-available/proxied.conf"
+	ln -s ../sites-available/proxied.conf "$W/apache2/sites-enabled/proxied.conf"
+	run "$IMAGE_DIR/bin/wp-check-proxy-trust" "$W/apache2"
+	[ "$status" = 1 ]
+	[[ "$output" == *"sites-enabled/proxied.conf"* ]]
+	rm "$W/apache2/sites-enabled/proxied.conf"
+
+	echo 'RemoteIPTrustedProxyList /etc/apache2/proxies.txt' >"$W/apache2/mods-available/remoteip.conf"
+	ln -s ../mods-available/remoteip.conf "$W/apache2/mods-enabled/remoteip.conf"
+	run "$IMAGE_DIR/bin/wp-check-proxy-trust" "$W/apache2"
+	[ "$status" = 1 ]
+	[[ "$output" == *"mods-enabled/remoteip.conf"* ]]
+	rm "$W/apache2/mods-enabled/remoteip.conf"
+
+	echo '	RemoteIPInternalProxy 192.168.0.0/16' >>"$W/apache2/apache2.conf"
+	run "$IMAGE_DIR/bin/wp-check-proxy-trust" "$W/apache2"
+	[ "$status" = 1 ]
+	[[ "$output" == *"$W/apache2/apache2.conf"* ]]
+}
+
+@test "wp-check-proxy-trust: no apache2.conf is a usage error; the Dockerfile runs it" {
+	run "$IMAGE_DIR/bin/wp-check-proxy-trust" "$W"
+	[ "$status" = 2 ]
+	grep -q 'COPY bin/wp-check-proxy-trust /usr/local/bin/wp-check-proxy-trust' "$DOCKERFILE"
+	grep -qE '^[[:space:]]*sh /usr/local/bin/wp-check-proxy-trust /etc/apache2; \\$' "$DOCKERFILE"
+	# Nothing else in the Dockerfile still greps for proxies on its own.
+	run grep -n 'grep -r' "$DOCKERFILE"
+	[ "$status" = 1 ]
+}

@@ -7,7 +7,7 @@ export DEBIAN_FRONTEND=noninteractive
 
 packages="apache2 libapache2-mod-php php-cli php-mysql mariadb-server mariadb-client
 wordpress wordpress-theme-twentytwentythree shellcheck bats strace hey curl openssl
-python3 util-linux procps"
+python3 util-linux procps python3-fuse"
 
 missing=''
 for p in $packages; do

@@ -17,6 +17,12 @@ for tool in bats apache2 mariadbd php shellcheck hey curl openssl python3 setpri
 		exit 2
 	}
 done
+# stall.bats mounts a FUSE file system with Debian's python3-fuse (the system Python, not
+# whichever python3 comes first in PATH).
+if ! /usr/bin/python3 -c 'import fuse' 2>/dev/null || [ ! -c /dev/fuse ]; then
+	echo "run.sh: python3-fuse or /dev/fuse is missing; run tests/image/install-deps.sh" >&2
+	exit 2
+fi
 
 log=$(mktemp "${TMPDIR:-/tmp}/image-tests.XXXXXX")
 trap 'rm -f "$log"' EXIT

@@ -34,6 +34,12 @@ free_port() {
 	done
 }
 
+# image_env NAME: the default the Dockerfile gives NAME (its `ENV NAME=value` line), so
+# the tests run Apache with the image's own values.
+image_env() {
+	sed -n "s/^ENV $1=//p" "$IMAGE_DIR/Dockerfile"
+}
+
 # ms SECONDS: "1.234567" as whole milliseconds, for timing comparisons in bash.
 ms() {
 	local s=$1 frac
@@ -210,7 +216,8 @@ apache_start() {
 	shift
 	env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
 		APACHE_CONFDIR="$d" PHPRC="$d/php" PHP_INI_SCAN_DIR="$d/php-conf.d" \
-		TRUSTED_PROXY_CIDRS=10.0.0.0/8 "$@" \
+		TRUSTED_PROXY_CIDRS=10.0.0.0/8 \
+		APACHE_GRACEFUL_SHUTDOWN_TIMEOUT="$(image_env APACHE_GRACEFUL_SHUTDOWN_TIMEOUT)" "$@" \
 		setpriv --reuid="$WP_UID" --regid="$WP_UID" --clear-groups \
 		--inh-caps=-all --ambient-caps=-all --bounding-set=-all -- \
 		/usr/sbin/apache2 -d "$d" "${APACHE_MODE:--DFOREGROUND}" >>"$d/stdout.log" 2>>"$d/stderr.log" &

@@ -1,7 +1,11 @@
 <?php
-// Readiness: 200 when `SELECT 1` succeeds with WordPress's own database settings, 503
-// otherwise. The body is fixed text: errors, hosts and credentials go only to the
-// container log. WordPress is not loaded, so a broken plugin cannot mark every pod unready.
+// Readiness: 200 when the wp-content volume answers a lookup in time (content.php) and
+// `SELECT 1` succeeds with WordPress's own database settings, 503 otherwise. A pod whose
+// storage or database is slow leaves the Service instead of being restarted (liveness is
+// bin/wp-healthz, which depends on neither). Answering at all needs a free Apache worker,
+// so a pod whose workers are all stuck fails this probe by its timeout: also the truth.
+// The body is fixed text: errors, hosts and credentials go only to the container log.
+// WordPress is not loaded, so a broken plugin cannot mark every pod unready.
 declare(strict_types=1);
 
 ini_set('display_errors', '0');
@@ -11,6 +15,16 @@ header('Content-Type: text/plain; charset=utf-8');
 $ready = false;
 try {
     require __DIR__ . '/../db.php';
+    require __DIR__ . '/../content.php';
+    // First, and on its own clock: a stalled volume answers 503 within this timeout.
+    $contentTimeout = (float) wpk8s_env('WP_CONTENT_READY_TIMEOUT', '2');
+    if ($contentTimeout <= 0) {
+        $contentTimeout = 2.0;
+    }
+    $problem = wpk8s_content_responds(rtrim((string) ($_SERVER['DOCUMENT_ROOT'] ?? ''), '/') . '/wp-content', $contentTimeout);
+    if ($problem !== null) {
+        throw new RuntimeException($problem);
+    }
     $timeout = (int) wpk8s_env('WORDPRESS_DB_READY_TIMEOUT', '2');
     if ($timeout < 1) {
         $timeout = 2;
