@@ -1,6 +1,9 @@
 package infra
 
 import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-azure-native-sdk/v2/utilities"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -19,6 +22,31 @@ const (
 	tokenMySQLDatabase      = "azure-native:dbformysql/v20231230:Database"
 	tokenMySQLConfiguration = "azure-native:dbformysql/v20231230:Configuration"
 )
+
+// AzureNativeVersion is the azure-native provider plugin version the generated SDK modules
+// register their resources with. Every generated module (containerservice at v2.82.0 included)
+// takes it from the root module's utilities package, so it is the root module's version,
+// v2.90.0 in go.mod. It is read from there rather than written down again, so a go.mod bump
+// cannot leave the token-registered resources on another plugin.
+var AzureNativeVersion = sdkPluginVersion()
+
+// sdkPluginVersion asks the root SDK module which plugin version it pins.
+func sdkPluginVersion() string {
+	opts, err := pulumi.NewResourceOptions(utilities.PkgResourceDefaultOpts(nil)...)
+	if err != nil || opts.Version == "" {
+		// The generated utilities always pin a version; without one the program would let
+		// the engine pick any installed plugin, which is what this guards against.
+		panic(fmt.Sprintf("azure-native sdk reports no plugin version (%v)", err))
+	}
+	return opts.Version
+}
+
+// armOpts are the options every token-registered resource takes: the same azure-native plugin
+// version as the generated SDK's resources, so one plugin serves the whole program. Without it
+// the engine uses whatever azure-native plugin it finds, possibly a second, newer one.
+func armOpts(opts ...pulumi.ResourceOption) []pulumi.ResourceOption {
+	return append([]pulumi.ResourceOption{pulumi.Version(AzureNativeVersion)}, opts...)
+}
 
 // userAssignedIdentity is a managed identity; the outputs are the ones role assignments need.
 type userAssignedIdentity struct {

@@ -23,7 +23,7 @@ func NewClusterIdentity(ctx *pulumi.Context, cfg config.Config, rg *ResourceGrou
 		"resourceName":      pulumi.String(cfg.Names().ClusterIdentity()),
 		"location":          pulumi.String(cfg.Location),
 		"tags":              tags(cfg),
-	}, &id)
+	}, &id, armOpts()...)
 	if err != nil {
 		return nil, fmt.Errorf("create cluster identity: %w", err)
 	}

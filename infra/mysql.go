@@ -92,10 +92,10 @@ func NewMySQL(ctx *pulumi.Context, cfg config.Config, rg *ResourceGroup, net *Ne
 			"delegatedSubnetResourceId": net.MySQLSubnetID,
 			"privateDnsZoneResourceId":  zone.ID().ToStringOutput(),
 		},
-	}, &server, stateful(cfg,
+	}, &server, armOpts(stateful(cfg,
 		pulumi.DependsOn([]pulumi.Resource{link}),
 		pulumi.AdditionalSecretOutputs([]string{"administratorLoginPassword"}),
-	)...)
+	)...)...)
 	if err != nil {
 		return nil, fmt.Errorf("create mysql server: %w", err)
 	}
@@ -109,7 +109,7 @@ func NewMySQL(ctx *pulumi.Context, cfg config.Config, rg *ResourceGroup, net *Ne
 		"configurationName": pulumi.String("require_secure_transport"),
 		"value":             pulumi.String("ON"),
 		"source":            pulumi.String("user-override"),
-	}, &tls)
+	}, &tls, armOpts()...)
 	if err != nil {
 		return nil, fmt.Errorf("require mysql tls: %w", err)
 	}
@@ -123,7 +123,7 @@ func NewMySQL(ctx *pulumi.Context, cfg config.Config, rg *ResourceGroup, net *Ne
 			"databaseName":      pulumi.String(site.Database),
 			"charset":           pulumi.String(mysqlCharset),
 			"collation":         pulumi.String(mysqlCollation),
-		}, &db, stateful(cfg)...)
+		}, &db, armOpts(stateful(cfg)...)...)
 		if err != nil {
 			return nil, fmt.Errorf("create database for site %s: %w", site.Name, err)
 		}
