@@ -56,10 +56,12 @@ hey_count() {
 @test "GracefulShutdownTimeout is APACHE_GRACEFUL_SHUTDOWN_TIMEOUT: Apache cuts a longer request at it" {
 	# The budget is computed in Go (k8s/timeouts.go) and reaches Apache through the pod's
 	# environment; wp-k8s.conf must read it from there, not hold a number of its own.
+	# shellcheck disable=SC2016 # a literal ${...}, as written in wp-k8s.conf
 	grep -qx 'GracefulShutdownTimeout ${APACHE_GRACEFUL_SHUTDOWN_TIMEOUT}' "$IMAGE_DIR/apache/wp-k8s.conf"
 	[ "$(image_env APACHE_GRACEFUL_SHUTDOWN_TIMEOUT)" -gt 0 ]
 	local d=$W/short started code
 	# A loop, not one sleep(): Apache's graceful-stop signal would cut a sleep() short.
+	# shellcheck disable=SC2016 # PHP variables
 	printf '<?php $end = microtime(true) + 8; while (microtime(true) < $end) { usleep(100000); } echo "done\\n";\n' \
 		>"$W/html/long.php"
 	apache_setup "$d" "$(free_port)" "$W/html"

@@ -27,7 +27,9 @@ setup_file() {
 	mkdir -p "$W/stub"
 	printf '#!/bin/sh\nexit 0\n' >"$W/stub/docker-entrypoint.sh"
 	chmod 0755 "$W/stub/docker-entrypoint.sh"
-	(cd "$W/html" && as_www_data env PATH="$W/stub:/usr/bin:/bin" "$IMAGE_DIR/bin/wp-entrypoint" apache2-foreground)
+	(cd "$W/html" && as_www_data env PATH="$W/stub:/usr/bin:/bin" \
+		APACHE_GRACEFUL_SHUTDOWN_TIMEOUT="$(image_env APACHE_GRACEFUL_SHUTDOWN_TIMEOUT)" \
+		"$IMAGE_DIR/bin/wp-entrypoint" apache2-foreground)
 	[ -f "$W/html/wp-content/mu-plugins/wp-k8s-smtp.php" ]
 
 	# WordPress's default path is PHP's mail(), i.e. sendmail_path: capture what reaches it.

@@ -159,7 +159,7 @@ max_workers() {
 		liveness
 		echo "# wp-healthz: exit $status in ${millis} ms" >&3
 		[ "$status" = 0 ]
-		((millis < 1000))
+		((millis < LIVENESS_TIMEOUT * 1000))
 		sleep 0.5
 	done
 	# The HTTP probe this replaces needs a worker, and none is free.
