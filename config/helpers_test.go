@@ -330,3 +330,12 @@ func runProblemCases(t *testing.T, tests []problemCase) {
 func site(name, host, database string) string {
 	return `[{"name":"` + name + `","hosts":["` + host + `"],"database":"` + database + `"}]`
 }
+
+// with returns overrides with key set to value as well.
+func with(overrides map[string]string, key, value string) map[string]string {
+	out := map[string]string{key: value}
+	for k, v := range overrides {
+		out[k] = v
+	}
+	return out
+}

@@ -17,6 +17,11 @@ import (
 type Source struct {
 	Values     map[string]string
 	SecretKeys map[string]bool
+	// Unquoted holds the stack file's text of every value YAML typed as a number or a boolean,
+	// by config path without the namespace ("kubernetesVersion", "mysql.version",
+	// "sites[0].name"). The engine passes such a value as its string form ("1.40" arrives as
+	// "1.4"), so only a reader of the file itself (plan.ReadStack) can fill it; nil otherwise.
+	Unquoted map[string]string
 }
 
 // Environment variables through which the Pulumi language host passes config to the program; the
@@ -129,7 +134,7 @@ func read(project string, src Source, cfg *Config) Problems {
 			dst.Set(reflect.ValueOf(NewSecret(raw)))
 			continue
 		}
-		probs = append(probs, decodeTop(key, raw, dst)...)
+		probs = append(probs, decodeTop(key, raw, dst, src.Unquoted)...)
 	}
 	return probs
 }
@@ -155,9 +160,15 @@ func redact(probs Problems, project string, src Source) Problems {
 }
 
 // decodeTop decodes one top-level value: scalars arrive as plain strings, the rest as JSON.
-func decodeTop(key, raw string, dst reflect.Value) Problems {
+// unquoted is Source.Unquoted.
+func decodeTop(key, raw string, dst reflect.Value, unquoted map[string]string) Problems {
 	switch dst.Kind() {
 	case reflect.String:
+		// A top-level string arrives as the engine's string form of what YAML read; where that
+		// lost something (1.40 became "1.4"), the value is not what the file says.
+		if text, ok := unquoted[key]; ok && text != raw {
+			return Problems{{Key: key, Value: raw, Msg: quoteHint(key, text)}}
+		}
 		dst.SetString(raw)
 		return nil
 	case reflect.Bool:
@@ -192,13 +203,27 @@ func decodeTop(key, raw string, dst reflect.Value) Problems {
 		return Problems{{Key: key, Msg: "is not valid JSON/YAML structure: text after the value"}}
 	}
 	var probs Problems
-	assign(key, v, dst, &probs)
+	assign(key, v, dst, &probs, unquoted)
 	return probs
+}
+
+// quoteHint tells how to write a string that YAML read as a number or a boolean: 1.40 becomes
+// the number 1.4, and 8.0 the number 8, before the program sees them.
+func quoteHint(path, text string) string {
+	kind := "a boolean"
+	if _, err := strconv.ParseFloat(text, 64); err == nil {
+		kind = "a number"
+	}
+	quoted := strconv.Quote(text)
+	if name := path[strings.LastIndexAny(path, ".]")+1:]; name != "" {
+		quoted = name + ": " + quoted
+	}
+	return fmt.Sprintf("must be a string, but the stack file has %s without quotes, which YAML reads as %s; write %s", text, kind, quoted)
 }
 
 // assign stores v, decoded from JSON, into dst, reporting unknown keys and wrong types with
 // their full path. Struct fields not mentioned keep their defaults; a null keeps the default.
-func assign(path string, v any, dst reflect.Value, probs *Problems) {
+func assign(path string, v any, dst reflect.Value, probs *Problems, unquoted map[string]string) {
 	if v == nil {
 		return
 	}
@@ -206,7 +231,11 @@ func assign(path string, v any, dst reflect.Value, probs *Problems) {
 	case reflect.String:
 		s, ok := v.(string)
 		if !ok {
-			probs.add(path, fmt.Sprint(v), "must be a string")
+			msg := "must be a string"
+			if text, ok := unquoted[path]; ok {
+				msg = quoteHint(path, text)
+			}
+			probs.add(path, fmt.Sprint(v), msg)
 			return
 		}
 		dst.SetString(s)
@@ -245,7 +274,7 @@ func assign(path string, v any, dst reflect.Value, probs *Problems) {
 			if elem.Type() == reflect.TypeOf(Site{}) {
 				elem.Set(reflect.ValueOf(defaultSite()))
 			}
-			assign(fmt.Sprintf("%s[%d]", path, i), item, elem, probs)
+			assign(fmt.Sprintf("%s[%d]", path, i), item, elem, probs, unquoted)
 		}
 		dst.Set(out)
 	case reflect.Map:
@@ -258,7 +287,11 @@ func assign(path string, v any, dst reflect.Value, probs *Problems) {
 		for _, k := range sortedKeys(obj) {
 			s, ok := obj[k].(string)
 			if !ok {
-				probs.add(path+"."+k, fmt.Sprint(obj[k]), "must be a string")
+				msg := "must be a string"
+				if text, ok := unquoted[path+"."+k]; ok {
+					msg = quoteHint(path+"."+k, text)
+				}
+				probs.add(path+"."+k, fmt.Sprint(obj[k]), msg)
 				continue
 			}
 			out.SetMapIndex(reflect.ValueOf(k), reflect.ValueOf(s))
@@ -277,7 +310,7 @@ func assign(path string, v any, dst reflect.Value, probs *Problems) {
 				probs.add(path+"."+k, "", fmt.Sprintf("unknown key (allowed: %s)", strings.Join(sortedKeys(fields), ", ")))
 				continue
 			}
-			assign(path+"."+k, obj[k], dst.Field(idx), probs)
+			assign(path+"."+k, obj[k], dst.Field(idx), probs, unquoted)
 		}
 	default:
 		probs.add(path, "", "cannot be set here")
@@ -285,6 +318,20 @@ func assign(path string, v any, dst reflect.Value, probs *Problems) {
 }
 
 func topLevelFields() map[string]int { return jsonFields(reflect.TypeOf(Config{})) }
+
+// SecretKeys lists the top-level keys the program reads only as secrets, sorted.
+func SecretKeys() []string {
+	var out []string
+	t := reflect.TypeOf(Config{})
+	for i := range t.NumField() {
+		if t.Field(i).Tag.Get("secret") == "true" {
+			name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+			out = append(out, name)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
 
 // jsonFields maps a struct's json names to field indexes.
 func jsonFields(t reflect.Type) map[string]int {

@@ -188,7 +188,8 @@ func TestLoadMerge(t *testing.T) {
 func TestLoadSiteDefaults(t *testing.T) {
 	sites := `[{"name":"blog","hosts":["blog.example.com"],"database":"blog","userReplicas":3},` +
 		`{"name":"tech","hosts":["tech.example.com","news.example.com"],"database":"tech"}]`
-	cfg, probs := load(t, testStack, source(map[string]string{"sites": sites, "tlsCertificate": keys.wildcardPEM}))
+	cfg, probs := load(t, testStack, source(map[string]string{"sites": sites, "tlsCertificate": keys.wildcardPEM,
+		"nodePools": `{"user":{"count":3}}`}))
 	if probs != nil {
 		t.Fatalf("unexpected problems:\n%s", listProblems(probs))
 	}
@@ -450,7 +451,7 @@ func TestDecodeTopScalars(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dst := reflect.ValueOf(tt.dst).Elem()
-			gotProbs := decodeTop("k", tt.raw, dst)
+			gotProbs := decodeTop("k", tt.raw, dst, nil)
 			assertProblems(t, gotProbs, tt.probs)
 			if got := dst.Interface(); got != tt.want {
 				t.Errorf("got %#v, want %#v", got, tt.want)
@@ -553,5 +554,55 @@ func TestSecretLeaks(t *testing.T) {
 			}
 			assertNoSecret(t, tt.text(t))
 		})
+	}
+}
+
+// TestLoadUnquotedScalars covers values the stack file wrote without quotes where a string
+// belongs: the engine passes them on as their string form ("1.40" as "1.4"), and only the
+// file's own text, which plan.ReadStack puts in Source.Unquoted, shows what was meant.
+func TestLoadUnquotedScalars(t *testing.T) {
+	tests := []struct {
+		name     string
+		set      map[string]string
+		unquoted map[string]string
+		want     Problems
+	}{
+		{name: "kubernetesVersion 1.40", set: map[string]string{"kubernetesVersion": "1.4"},
+			unquoted: map[string]string{"kubernetesVersion": "1.40"},
+			want: Problems{{Key: "kubernetesVersion", Value: "1.4",
+				Msg: `must be a string, but the stack file has 1.40 without quotes, which YAML reads as a number; write kubernetesVersion: "1.40"`}}},
+		// Nothing is lost: the program gets what the file says.
+		{name: "kubernetesVersion 1.35 without quotes", set: map[string]string{"kubernetesVersion": "1.35"},
+			unquoted: map[string]string{"kubernetesVersion": "1.35"}},
+		{name: "nested version 8.0", set: map[string]string{"mysql": `{"version":8}`},
+			unquoted: map[string]string{"mysql.version": "8.0"},
+			want: Problems{{Key: "mysql.version", Value: "8",
+				Msg: `must be a string, but the stack file has 8.0 without quotes, which YAML reads as a number; write version: "8.0"`}}},
+		{name: "tag value true", set: map[string]string{"tags": `{"billable":true}`},
+			unquoted: map[string]string{"tags.billable": "true"},
+			want: Problems{{Key: "tags.billable", Value: "true",
+				Msg: `must be a string, but the stack file has true without quotes, which YAML reads as a boolean; write billable: "true"`}}},
+		{name: "site list element", set: map[string]string{"sites": `[{"name":"blog","hosts":["` + testHost + `"],"database":2024}]`},
+			unquoted: map[string]string{"sites[0].database": "2024"},
+			want: Problems{{Key: "sites[0].database", Value: "2024",
+				Msg: `must be a string, but the stack file has 2024 without quotes, which YAML reads as a number; write database: "2024"`}}},
+		// Numbers where numbers belong are what YAML should type them as.
+		{name: "numbers where they belong", set: map[string]string{"nodePools": `{"user":{"count":2}}`},
+			unquoted: map[string]string{"nodePools.user.count": "2", "deletionProtection": "true"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := source(tt.set)
+			src.Unquoted = tt.unquoted
+			_, got := load(t, testStack, src)
+			assertProblems(t, got, tt.want)
+		})
+	}
+}
+
+func TestSecretKeys(t *testing.T) {
+	got := strings.Join(SecretKeys(), ",")
+	if want := "smtpPassword,tlsCertificate,tlsPrivateKey"; got != want {
+		t.Errorf("SecretKeys() = %s, want %s", got, want)
 	}
 }

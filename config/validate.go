@@ -31,6 +31,7 @@ func Validate(c Config) Problems {
 		validateAlerts,
 		validateCost,
 		validateCostTraps,
+		validateCapacity,
 		func(c Config) Problems { return c.Names().check(c) },
 	}
 	for _, check := range checks {
@@ -40,7 +41,6 @@ func Validate(c Config) Problems {
 }
 
 var (
-	reLocation   = regexp.MustCompile(`^[a-z][a-z0-9]{2,30}$`)
 	rePrefix     = regexp.MustCompile(`^[a-z][a-z0-9]{1,7}$`)
 	reStack      = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`)
 	reK8sVersion = regexp.MustCompile(`^1\.(\d+)(\.\d+)?$`)
@@ -70,8 +70,8 @@ func validateStack(c Config) Problems {
 	if !reStack.MatchString(c.Stack) || len(c.Stack) > 12 {
 		probs.add("stack name", c.Stack, "must be 1-12 lowercase letters, digits and single '-' between them, starting with a letter (it goes into Azure names)")
 	}
-	if !reLocation.MatchString(c.Location) {
-		probs.add("location", c.Location, "must be an Azure region name such as japaneast")
+	if msg := checkLocation(c.Location); msg != "" {
+		probs.add("location", c.Location, msg)
 	}
 	if !rePrefix.MatchString(c.NamePrefix) {
 		probs.add("namePrefix", c.NamePrefix, "must be 2-8 lowercase letters and digits, starting with a letter")
@@ -80,7 +80,13 @@ func validateStack(c Config) Problems {
 	if m == nil {
 		probs.add("kubernetesVersion", c.KubernetesVersion, `must look like "1.35" or "1.35.2"`)
 	} else if minor, _ := strconv.Atoi(m[1]); minor < MinKubernetesMinor {
-		probs.add("kubernetesVersion", c.KubernetesVersion, fmt.Sprintf("AKS no longer supports it; use 1.%d or later", MinKubernetesMinor))
+		msg := fmt.Sprintf("AKS no longer supports it; use 1.%d or later", MinKubernetesMinor)
+		// The engine hands the program 1.40 written without quotes as the number 1.4, with no
+		// trace of its type (cmd/plan reads the file and says so for sure, in load.go).
+		if m[2] == "" && minor < 10 && minor*10 >= MinKubernetesMinor {
+			msg += fmt.Sprintf(`; if the stack file says 1.%d0 without quotes, YAML reads it as the number 1.%d: write kubernetesVersion: "1.%d0"`, minor, minor, minor)
+		}
+		probs.add("kubernetesVersion", c.KubernetesVersion, msg)
 	}
 	return probs
 }

@@ -15,11 +15,12 @@ func TestBaseStackIsValid(t *testing.T) {
 
 func TestValidateStack(t *testing.T) {
 	const (
-		msgStack   = "must be 1-12 lowercase letters, digits and single '-' between them, starting with a letter (it goes into Azure names)"
-		msgRegion  = "must be an Azure region name such as japaneast"
-		msgPrefix  = "must be 2-8 lowercase letters and digits, starting with a letter"
-		msgVersion = `must look like "1.35" or "1.35.2"`
-		msgOld     = "AKS no longer supports it; use 1.35 or later"
+		msgStack    = "must be 1-12 lowercase letters, digits and single '-' between them, starting with a letter (it goes into Azure names)"
+		msgRegion   = "is not an Azure region (the ARM name, as `az account list-locations -o table` shows it; 59 known as of 2026-06-18)"
+		msgNoRegion = "; e.g. japaneast, eastus2, westeurope (all of them in config/regions.go)"
+		msgPrefix   = "must be 2-8 lowercase letters and digits, starting with a letter"
+		msgVersion  = `must look like "1.35" or "1.35.2"`
+		msgOld      = "AKS no longer supports it; use 1.35 or later"
 	)
 	tests := []struct {
 		name  string
@@ -35,13 +36,21 @@ func TestValidateStack(t *testing.T) {
 		{name: "stack starting with a digit", stack: "1prod",
 			want: Problems{{Key: "stack name", Value: "1prod", Msg: msgStack}}},
 		{name: "region", stack: testStack, set: map[string]string{"location": "westus3"}},
-		{name: "region of 3", stack: testStack, set: map[string]string{"location": "abc"}},
+		{name: "region opened in 2025", stack: testStack, set: map[string]string{"location": "denmarkeast"}},
 		{name: "region display name", stack: testStack, set: map[string]string{"location": "Japan East"},
-			want: Problems{{Key: "location", Value: "Japan East", Msg: msgRegion}}},
-		{name: "region of 2", stack: testStack, set: map[string]string{"location": "jp"},
-			want: Problems{{Key: "location", Value: "jp", Msg: msgRegion}}},
+			want: Problems{{Key: "location", Value: "Japan East", Msg: msgRegion + "; did you mean japaneast?"}}},
+		{name: "region misspelt", stack: testStack, set: map[string]string{"location": "japaneats"},
+			want: Problems{{Key: "location", Value: "japaneats", Msg: msgRegion + "; did you mean japaneast, japanwest?"}}},
+		{name: "region prefix", stack: testStack, set: map[string]string{"location": "korea"},
+			want: Problems{{Key: "location", Value: "korea", Msg: msgRegion + "; did you mean koreacentral, koreasouth?"}}},
+		{name: "region without its number", stack: testStack, set: map[string]string{"location": "eastus4"},
+			want: Problems{{Key: "location", Value: "eastus4", Msg: msgRegion + "; did you mean eastus, eastus2?"}}},
+		{name: "region of 3", stack: testStack, set: map[string]string{"location": "abc"},
+			want: Problems{{Key: "location", Value: "abc", Msg: msgRegion + msgNoRegion}}},
+		{name: "not a region", stack: testStack, set: map[string]string{"location": "mars"},
+			want: Problems{{Key: "location", Value: "mars", Msg: msgRegion + msgNoRegion}}},
 		{name: "empty region", stack: testStack, set: map[string]string{"location": ""},
-			want: Problems{{Key: "location", Value: "", Msg: msgRegion}}},
+			want: Problems{{Key: "location", Value: "", Msg: msgRegion + msgNoRegion}}},
 		{name: "prefix of 8", stack: testStack, set: map[string]string{"namePrefix": "wordpres"}},
 		{name: "prefix of 2", stack: testStack, set: map[string]string{"namePrefix": "ab"}},
 		{name: "prefix of 9", stack: testStack, set: map[string]string{"namePrefix": "wordpress"},
@@ -61,6 +70,11 @@ func TestValidateStack(t *testing.T) {
 			want: Problems{{Key: "kubernetesVersion", Value: "2.0", Msg: msgVersion}}},
 		{name: "version too old", stack: testStack, set: map[string]string{"kubernetesVersion": "1.34"},
 			want: Problems{{Key: "kubernetesVersion", Value: "1.34", Msg: msgOld}}},
+		// Under the engine 1.40 written without quotes arrives as "1.4": the message says why.
+		{name: "version that lost its zero", stack: testStack, set: map[string]string{"kubernetesVersion": "1.4"},
+			want: Problems{{Key: "kubernetesVersion", Value: "1.4", Msg: msgOld + `; if the stack file says 1.40 without quotes, YAML reads it as the number 1.4: write kubernetesVersion: "1.40"`}}},
+		{name: "single-digit minor that cannot be a lost zero", stack: testStack, set: map[string]string{"kubernetesVersion": "1.2"},
+			want: Problems{{Key: "kubernetesVersion", Value: "1.2", Msg: msgOld}}},
 		{name: "patch version too old", stack: testStack, set: map[string]string{"kubernetesVersion": "1.34.9"},
 			want: Problems{{Key: "kubernetesVersion", Value: "1.34.9", Msg: msgOld}}},
 	}
@@ -524,7 +538,8 @@ func TestValidateWordPress(t *testing.T) {
 		{name: "memory 256Mi", set: wp(`"memory":"256Mi"`)},
 		{name: "memory 0.25Gi", set: wp(`"memory":"0.25Gi"`)},
 		{name: "memory 262144Ki", set: wp(`"memory":"262144Ki"`)},
-		{name: "memory 1Gi", set: wp(`"memory":"1Gi"`)},
+		// One node a pool holds two 1Gi pods and a surge pod, but then only one ingress controller.
+		{name: "memory 1Gi", set: with(wp(`"memory":"1Gi"`), "ingress", `{"replicas":1}`)},
 		{name: "memory 255Mi", set: wp(`"memory":"255Mi"`),
 			want: Problems{{Key: "wordpress.memory", Value: "255Mi", Msg: msgMemoryLo}}},
 		{name: "memory 262143Ki", set: wp(`"memory":"262143Ki"`),
@@ -536,7 +551,7 @@ func TestValidateWordPress(t *testing.T) {
 		{name: "memory words", set: wp(`"memory":"lots"`),
 			want: Problems{{Key: "wordpress.memory", Value: "lots", Msg: msgMemory}}},
 		{name: "cpu 0.5", set: wp(`"cpuRequest":"0.5"`)},
-		{name: "cpu 1", set: wp(`"cpuRequest":"1"`)},
+		{name: "cpu 1", set: with(wp(`"cpuRequest":"1"`), "nodePools", `{"user":{"count":2},"admin":{"count":2}}`)},
 		{name: "cpu with space", set: wp(`"cpuRequest":"100 m"`),
 			want: Problems{{Key: "wordpress.cpuRequest", Value: "100 m", Msg: msgCPU}}},
 		{name: "cpu negative", set: wp(`"cpuRequest":"-1"`),
@@ -607,7 +622,7 @@ func TestValidateSites(t *testing.T) {
 			want: Problems{{Key: "sites", Msg: "must list at least one site (name, hosts, database)"}}},
 		{name: "sites missing", set: map[string]string{"sites": unset},
 			want: Problems{{Key: "sites", Msg: "must list at least one site (name, hosts, database)"}}},
-		{name: "two sites", set: two(blog, `{"name":"tech","hosts":["tech.example.com"],"database":"tech","userReplicas":2}`)},
+		{name: "two sites", set: with(two(blog, `{"name":"tech","hosts":["tech.example.com"],"database":"tech","userReplicas":2}`), "nodePools", `{"user":{"count":2}}`)},
 		{name: "name of 2", set: one("ab", testHost, "blog")},
 		{name: "name of 20", set: one(name20, testHost, "blog")},
 		{name: "name with hyphen", set: one("my-blog", testHost, "blog")},
@@ -769,7 +784,7 @@ func TestValidateManyMistakes(t *testing.T) {
 	}
 	_, got := load(t, testStack, source(set))
 	want := Problems{
-		{Key: "location", Value: "Japan East", Msg: "must be an Azure region name such as japaneast"},
+		{Key: "location", Value: "Japan East", Msg: "is not an Azure region (the ARM name, as `az account list-locations -o table` shows it; 59 known as of 2026-06-18); did you mean japaneast?"},
 		{Key: "kubernetesVersion", Value: "1.30", Msg: "AKS no longer supports it; use 1.35 or later"},
 		{Key: "tags.site", Msg: "is set by the program; reserved tag names are project, stack, site"},
 		{Key: "network.mysqlSubnetCidr", Value: "10.20.8.0/30", Msg: "is too small: at least /29 (a subnet delegated to MySQL Flexible Server needs at least /29)"},
@@ -808,7 +823,7 @@ func TestValidateManyMistakes(t *testing.T) {
 		t.Errorf("got %d problem lines, want %d", got, want)
 	}
 	for _, line := range []string{
-		`  location "Japan East": must be an Azure region name such as japaneast`,
+		"  location \"Japan East\": is not an Azure region (the ARM name, as `az account list-locations -o table` shows it; 59 known as of 2026-06-18); did you mean japaneast?",
 		`  tags.site: is set by the program; reserved tag names are project, stack, site`,
 		`  tlsPrivateKey: does not belong to the first certificate in tlsCertificate`,
 	} {

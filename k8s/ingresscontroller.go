@@ -110,8 +110,9 @@ func ingressValues(cfg config.Config, azure *infra.Outputs) pulumi.Map {
 			"labelSelector":     pulumi.Map{"matchLabels": podLabels},
 		}},
 		"resources": pulumi.Map{
-			"requests": pulumi.Map{"cpu": pulumi.String("100m"), "memory": pulumi.String("128Mi")},
-			"limits":   pulumi.Map{"memory": pulumi.String("256Mi")},
+			// The capacity check in config counts the same requests.
+			"requests": pulumi.Map{"cpu": pulumi.String(config.IngressCPURequest), "memory": pulumi.String(config.IngressMemoryRequest)},
+			"limits":   pulumi.Map{"memory": pulumi.String(config.IngressMemoryLimit)},
 		},
 		"healthStatus":   pulumi.Bool(true),
 		"enableSnippets": pulumi.Bool(false),
