@@ -182,6 +182,13 @@ type WordPress struct {
 	// and turns off the build from images/wordpress. Empty: the program builds images/wordpress
 	// in ACR and pins the content-hash tag.
 	Image string `json:"image"`
+	// ImageReference deploys a prebuilt image from any registry instead of building one:
+	// a full reference with its registry host, pinned by digest
+	// ("myregistry.azurecr.io/wordpress@sha256:<64 hex>", preferred) or by a tag other than
+	// latest. No ACR build runs (for subscriptions without ACR Tasks, and for images built in
+	// CI). The nodes pull with the kubelet identity, which has AcrPull on the stack's registry
+	// only: another registry must grant it AcrPull, or allow anonymous pull. Excludes Image.
+	ImageReference string `json:"imageReference"`
 	// Memory is the request and limit of each WordPress container, e.g. "500Mi".
 	Memory string `json:"memory"`
 	// CPURequest is each WordPress container's CPU request, e.g. "100m".

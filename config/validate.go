@@ -464,6 +464,44 @@ func validateIngress(c Config) Problems {
 	return probs
 }
 
+// reImageReference is a full image reference: a registry host (with a dot or a port, or
+// localhost, as Docker tells a host from a Docker Hub namespace), a lowercase repository path,
+// then a tag and/or a sha256 digest (distribution/reference's grammar).
+var reImageReference = regexp.MustCompile(`^(?P<host>[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?(\.[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?)*(:[0-9]{1,5})?)/` +
+	`[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)*` +
+	`(?P<tag>:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?P<digest>@sha256:[a-f0-9]{64})?$`)
+
+// validateImageReference checks wordpress.imageReference, the prebuilt image deployed instead
+// of the ACR build.
+func validateImageReference(w WordPress) Problems {
+	var probs Problems
+	const key = "wordpress.imageReference"
+	ref := w.ImageReference
+	if ref == "" {
+		return nil
+	}
+	m := reImageReference.FindStringSubmatch(ref)
+	if m == nil {
+		probs.add(key, ref, `must be a full image reference with its registry, pinned by digest (preferred) or tag, e.g. "myregistry.azurecr.io/wordpress@sha256:<64 hex>"`)
+		return probs
+	}
+	host := m[reImageReference.SubexpIndex("host")]
+	tag := m[reImageReference.SubexpIndex("tag")]
+	digest := m[reImageReference.SubexpIndex("digest")]
+	switch {
+	case !strings.ContainsAny(host, ".:") && host != "localhost":
+		probs.add(key, ref, fmt.Sprintf(`must start with the registry host (%q reads as a Docker Hub namespace), e.g. "docker.io/library/wordpress@sha256:<64 hex>"`, host))
+	case tag == "" && digest == "":
+		probs.add(key, ref, "must be pinned by digest (@sha256:<64 hex>) or tag; without either the nodes pull latest")
+	case tag == ":latest" && digest == "":
+		probs.add(key, ref, "must be pinned; latest moves under running pods")
+	}
+	if w.Image != "" {
+		probs.add(key, ref, "must not be set together with wordpress.image (that one names an image in the stack's registry); keep one")
+	}
+	return probs
+}
+
 func validateWordPress(c Config) Problems {
 	var probs Problems
 	w := c.WordPress
@@ -475,6 +513,7 @@ func validateWordPress(c Config) Problems {
 			probs.add("wordpress.image", w.Image, "must be pinned; latest moves under running pods")
 		}
 	}
+	probs = append(probs, validateImageReference(w)...)
 	if !reQuantity.MatchString(w.Memory) || !strings.HasSuffix(w.Memory, "i") {
 		probs.add("wordpress.memory", w.Memory, `must be a binary quantity such as "500Mi" or "1Gi"`)
 	} else if mib := quantityMiB(w.Memory); mib < 256 {
