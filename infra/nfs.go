@@ -4,6 +4,8 @@ import (
 	_ "embed"
 	"encoding/base64"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/example/wordpress-aks/config"
@@ -46,10 +48,96 @@ const (
 //go:embed nfs/setup.sh
 var nfsSetupScript string
 
+// The export and the mount are one pair, defined here and nowhere else: the setup script writes
+// nfsExportOptions into /etc/exports.d (it gets them as EXPORT_OPTIONS in /etc/default/wp-nfs),
+// and the PersistentVolumes mount with NFSMountOptions. nfsOptionConflicts states the rules that
+// tie them together, and NewNFS refuses a pair that breaks one, so neither side can change
+// alone. tests/nfs mounts the export with the PersistentVolume's options on a real kernel.
+var (
+	// nfsExportOptions:
+	//   - rw: the export default is ro.
+	//   - sync: the server answers a write (or COMMIT) only once it is on the disk, so a server
+	//     crash cannot lose a write a pod was told is saved.
+	//   - insecure: accept clients on source ports >= 1024, which noresvport (below) uses; a
+	//     "secure" export (the default) refuses them ("request from insecure port") and every
+	//     pod would hang in ContainerCreating. It gives nothing away here: the NSG lets only the
+	//     AKS node subnet reach port 2049; with sec=sys a privileged source port only vouches
+	//     that the client may claim any uid, and all_squash ignores the claimed uid anyway; and
+	//     what keeps pods (whose traffic leaves with the node's address) from port 2049 is the
+	//     network policies, not the port number, which a container runtime can open to them.
+	//   - all_squash, anonuid, anongid: every client user, root included, is the web server's
+	//     uid/gid, so pods can write their files and a root process in a pod is not root on the
+	//     disk.
+	//   - no_subtree_check: the export is a whole directory tree; subtree checking only costs
+	//     lookups and breaks renames across directories.
+	//   - sec=sys: no Kerberos realm here; the NSG and all_squash are the access control.
+	nfsExportOptions = []string{"rw", "sync", "insecure", "all_squash",
+		"anonuid=" + strconv.Itoa(webUID), "anongid=" + strconv.Itoa(webGID), "no_subtree_check", "sec=sys"}
+
+	// nfsMountOptions are chosen for PHP serving code from NFS, where every file-system round
+	// trip is page latency (the 2020 design paid ~8 s a page on SMB):
+	//   - nfsvers=4.1: one TCP port (2049, the only one the NSG opens), sessions that survive a
+	//     server restart; the server (setup.sh's nfs.conf) offers nothing older.
+	//   - hard, timeo=600, retrans=2: a server restart stalls I/O and then resumes, instead of
+	//     handing PHP an error mid-write (soft mounts can corrupt uploads).
+	//   - noresvport: reconnects from a new, non-privileged source port after a network blip,
+	//     which Azure's load-balanced paths need to recover quickly (needs insecure, above).
+	//   - noatime: reading a PHP file does not turn into a write on the server.
+	//   - actimeo=30: file attributes are cached for 30 s, so the stat() calls PHP makes on
+	//     every include are answered locally; opcache's own revalidation (60 s in the image)
+	//     bounds how stale code can be, so an update on an admin pod reaches the user pods
+	//     within ~90 s.
+	//   - lookupcache=positive: names that do not exist are not cached, so an upload made on
+	//     one pod is visible on the others at once.
+	nfsMountOptions = []string{"nfsvers=4.1", "hard", "timeo=600", "retrans=2", "noresvport", "noatime", "actimeo=30", "lookupcache=positive"}
+)
+
+// NFSMountOptions returns the options the nodes mount the wp-content export with (the
+// PersistentVolumes' mountOptions); they match the export's options (see nfsExportOptions).
+func NFSMountOptions() []string {
+	return slices.Clone(nfsMountOptions)
+}
+
+// nfsOptionConflicts returns what would make Linux nfsd refuse, or serve other than meant, a
+// client that mounts an export that has the export options with the mount options; none when
+// they fit. The rules come from exports(5), nfs(5) and fs/nfsd.
+func nfsOptionConflicts(export, mount []string) []string {
+	var out []string
+	// A secure export (the default) refuses requests from source ports >= 1024
+	// (nfsd_originating_port_ok), which is where a noresvport client connects from.
+	if slices.Contains(mount, "noresvport") && !slices.Contains(export, "insecure") {
+		out = append(out, "mount option noresvport connects from a port >= 1024, which the export refuses without insecure")
+	}
+	// Exports are read-only unless they say rw.
+	if !slices.Contains(mount, "ro") && !slices.Contains(export, "rw") {
+		out = append(out, "the mount writes, but the export is read-only without rw")
+	}
+	// The client's security flavour must be one the export lists (sys when neither says).
+	flavour := "sys"
+	for _, o := range mount {
+		if v, ok := strings.CutPrefix(o, "sec="); ok {
+			flavour = v
+		}
+	}
+	flavours := []string{"sys"}
+	for _, o := range export {
+		if v, ok := strings.CutPrefix(o, "sec="); ok {
+			flavours = strings.Split(v, ":")
+		}
+	}
+	if !slices.Contains(flavours, flavour) {
+		out = append(out, fmt.Sprintf("the mount uses sec=%s, the export offers sec=%s", flavour, strings.Join(flavours, ":")))
+	}
+	return out
+}
+
 // NewNFS creates the NFS server VM with its own data disk. The disk is a separate, protected
 // resource attached with deleteOption Detach, so replacing or deleting the VM leaves wp-content
 // where it is.
 func NewNFS(ctx *pulumi.Context, cfg config.Config, rg *ResourceGroup, net *Network) (*NFS, error) {
+	if c := nfsOptionConflicts(nfsExportOptions, nfsMountOptions); len(c) > 0 {
+		return nil, fmt.Errorf("nfs export and mount options disagree: %s", strings.Join(c, "; "))
+	}
 	names := cfg.Names()
 	n := cfg.NFS
 	var zones pulumi.StringArray
@@ -171,8 +259,10 @@ func NewNFS(ctx *pulumi.Context, cfg config.Config, rg *ResourceGroup, net *Netw
 // nfsCloudInit is the VM's custom data: the setup script and its settings, nothing secret and
 // nothing per site (so adding a site never replaces or reboots the VM).
 func nfsCloudInit(cfg config.Config) string {
-	settings := fmt.Sprintf("CLIENT_CIDR=%s\nEXPORT_UID=%d\nEXPORT_GID=%d\nMOUNTPOINT=%s\nEXPORT_DIR=%s\n",
-		cfg.Network.AKSSubnetCIDR, webUID, webGID, nfsMountPoint, nfsExportPath)
+	var settings strings.Builder
+	for _, kv := range nfsSettings(cfg) {
+		fmt.Fprintf(&settings, "%s=%s\n", kv[0], kv[1])
+	}
 	b64 := base64.StdEncoding.EncodeToString
 	doc := strings.Join([]string{
 		"#cloud-config",
@@ -184,10 +274,23 @@ func nfsCloudInit(cfg config.Config) string {
 		"  - path: " + nfsSettingsPath,
 		"    permissions: '0644'",
 		"    encoding: b64",
-		"    content: " + b64([]byte(settings)),
+		"    content: " + b64([]byte(settings.String())),
 		"runcmd:",
 		"  - [" + nfsSetupPath + "]",
 		"",
 	}, "\n")
 	return b64([]byte(doc))
+}
+
+// nfsSettings are the setup script's settings, the lines of /etc/default/wp-nfs in order. The
+// values are plain words, safe to source unquoted.
+func nfsSettings(cfg config.Config) [][2]string {
+	return [][2]string{
+		{"CLIENT_CIDR", cfg.Network.AKSSubnetCIDR},
+		{"EXPORT_UID", strconv.Itoa(webUID)},
+		{"EXPORT_GID", strconv.Itoa(webGID)},
+		{"MOUNTPOINT", nfsMountPoint},
+		{"EXPORT_DIR", nfsExportPath},
+		{"EXPORT_OPTIONS", strings.Join(nfsExportOptions, ",")},
+	}
 }

@@ -6,23 +6,28 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/example/wordpress-aks/config"
 )
 
-// nfsSetup runs the NFS VM's setup script against a disk image file, with every path it writes
-// pointed into dir and the system steps (packages, mount, services) left out.
+// nfsSetup runs the NFS VM's setup script against a disk image file, with the settings the
+// program writes for the default config, every path it writes pointed into dir and the system
+// steps (packages, mount, services) left out.
 func nfsSetup(t *testing.T, dir, device string) (string, error) {
 	t.Helper()
 	cmd := exec.Command("sh", "nfs/setup.sh")
-	cmd.Env = append(os.Environ(),
-		"WP_NFS_ENV=/nonexistent",
+	cmd.Env = append(os.Environ(), "WP_NFS_ENV=/nonexistent")
+	for _, kv := range nfsSettings(config.Defaults()) {
+		cmd.Env = append(cmd.Env, kv[0]+"="+kv[1])
+	}
+	cmd.Env = append(cmd.Env,
 		"SKIP_SYSTEM=1",
 		"DEVICE="+device,
-		"CLIENT_CIDR=10.20.0.0/22",
 		"MOUNTPOINT="+filepath.Join(dir, "srv"),
+		"EXPORT_DIR="+filepath.Join(dir, "srv/wordpress"),
 		"FSTAB="+filepath.Join(dir, "fstab"),
 		"EXPORTS_FILE="+filepath.Join(dir, "exports.d/wordpress.exports"),
 		"NFS_CONF_FILE="+filepath.Join(dir, "nfs.conf.d/wordpress.conf"),
@@ -95,9 +100,16 @@ func TestNFSSetupFormatsOnlyBlankDisks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantExport := filepath.Join(dir, "srv/wordpress") + " 10.20.0.0/22(rw,sync,all_squash,anonuid=33,anongid=33,no_subtree_check,sec=sys)\n"
+	// The export carries exactly the options the program defines next to the mount options.
+	wantExport := filepath.Join(dir, "srv/wordpress") + " " + config.Defaults().Network.AKSSubnetCIDR +
+		"(" + strings.Join(nfsExportOptions, ",") + ")\n"
 	if string(exports) != wantExport {
 		t.Errorf("exports %q, want %q", exports, wantExport)
+	}
+	for _, want := range []string{"all_squash", "insecure", "rw"} {
+		if !strings.Contains(string(exports), "("+want+",") && !strings.Contains(string(exports), ","+want+",") {
+			t.Errorf("exports %q lack %s", exports, want)
+		}
 	}
 	if strings.Contains(string(exports), "no_root_squash") {
 		t.Error("the export must squash root")
@@ -110,6 +122,57 @@ func TestNFSSetupFormatsOnlyBlankDisks(t *testing.T) {
 		if !strings.Contains(string(conf), want) {
 			t.Errorf("nfs.conf lacks %s:\n%s", want, conf)
 		}
+	}
+	// The version the nodes mount with is one the server serves.
+	for _, o := range NFSMountOptions() {
+		if v, ok := strings.CutPrefix(o, "nfsvers="); ok && !strings.Contains(string(conf), "vers"+v+"=y\n") {
+			t.Errorf("the nodes mount with %s, which nfs.conf does not enable:\n%s", o, conf)
+		}
+	}
+}
+
+func TestNFSOptionConflicts(t *testing.T) {
+	without := func(opts []string, drop string) []string {
+		var out []string
+		for _, o := range opts {
+			if o != drop {
+				out = append(out, o)
+			}
+		}
+		return out
+	}
+	tests := []struct {
+		name          string
+		export, mount []string
+		want          string // a substring of the one conflict; "" for none
+	}{
+		{"the program's pair", nfsExportOptions, nfsMountOptions, ""},
+		// The pair the first version shipped: every node's mount refused.
+		{"noresvport without insecure", without(nfsExportOptions, "insecure"), nfsMountOptions, "noresvport"},
+		{"secure export, privileged port", without(nfsExportOptions, "insecure"), without(nfsMountOptions, "noresvport"), ""},
+		{"read-only export", without(nfsExportOptions, "rw"), nfsMountOptions, "read-only"},
+		{"read-only export, read-only mount", without(nfsExportOptions, "rw"), append(slices.Clone(nfsMountOptions), "ro"), ""},
+		{"kerberos mount", nfsExportOptions, append(slices.Clone(nfsMountOptions), "sec=krb5"), "sec=krb5"},
+		{"kerberos export", []string{"rw", "insecure", "sec=krb5p"}, nfsMountOptions, "sec=sys"},
+		{"several flavours", []string{"rw", "insecure", "sec=krb5:sys"}, nfsMountOptions, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := nfsOptionConflicts(tt.export, tt.mount)
+			switch {
+			case tt.want == "" && len(got) > 0:
+				t.Errorf("conflicts %q, want none", got)
+			case tt.want != "" && (len(got) != 1 || !strings.Contains(got[0], tt.want)):
+				t.Errorf("conflicts %q, want one naming %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestNFSMountOptionsAreACopy(t *testing.T) {
+	NFSMountOptions()[0] = "changed"
+	if nfsMountOptions[0] == "changed" {
+		t.Error("a caller changed the program's mount options")
 	}
 }
 
@@ -172,6 +235,15 @@ func TestNFSCloudInit(t *testing.T) {
 	}
 	if !strings.Contains(files[1], "CLIENT_CIDR="+cfg.Network.AKSSubnetCIDR+"\n") {
 		t.Errorf("settings do not export to the AKS subnet:\n%s", files[1])
+	}
+	if !strings.Contains(files[1], "\nEXPORT_OPTIONS="+strings.Join(nfsExportOptions, ",")+"\n") {
+		t.Errorf("settings do not carry the export options:\n%s", files[1])
+	}
+	// The settings file is sourced by sh: every value must be one plain word.
+	for _, kv := range nfsSettings(cfg) {
+		if strings.ContainsAny(kv[1], " \t\n'\"$`\\;&|<>()*?[]#~") {
+			t.Errorf("setting %s=%q needs quoting", kv[0], kv[1])
+		}
 	}
 	// Adding a site must not change the custom data (that would replace the VM).
 	cfg.Sites = append(cfg.Sites, config.Site{Name: "azure", Hosts: []string{"azure.example.com"}, Database: "wp_azure"})

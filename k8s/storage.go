@@ -3,6 +3,7 @@ package k8s
 import (
 	"fmt"
 
+	"github.com/example/wordpress-aks/infra"
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -17,22 +18,6 @@ const (
 	nominalContentSize = "10Gi"
 )
 
-// nfsMountOptions are chosen for PHP serving code from NFS, where every file-system round trip
-// is page latency (the 2020 design paid ~8 s a page on SMB):
-//   - nfsvers=4.1: one TCP port (2049, the only one the NSG opens), sessions that survive a
-//     server reboot; the server offers nothing older.
-//   - hard, timeo=600, retrans=2: a server restart stalls I/O and then resumes, instead of
-//     handing PHP an error mid-write (soft mounts can corrupt uploads).
-//   - noresvport: reconnects from a new source port after a network blip, which Azure's
-//     load-balanced paths need to recover quickly.
-//   - noatime: reading a PHP file does not turn into a write on the server.
-//   - actimeo=30: file attributes are cached for 30 s, so the stat() calls PHP makes on every
-//     include are answered locally; opcache's own revalidation (60 s in the image) bounds how
-//     stale code can be, so an update on an admin pod reaches the user pods within ~90 s.
-//   - lookupcache=positive: names that do not exist are not cached, so an upload made on one
-//     pod is visible on the others at once.
-var nfsMountOptions = []string{"nfsvers=4.1", "hard", "timeo=600", "retrans=2", "noresvport", "noatime", "actimeo=30", "lookupcache=positive"}
-
 // newContentVolume binds the site's claim to a PersistentVolume on the NFS export. The volume
 // is the whole export; each pod mounts the site's own sub-directory (subPath = site name),
 // which the kubelet creates on first use, so a new site needs nothing on the NFS server.
@@ -41,7 +26,9 @@ func (b *siteBuild) newContentVolume(ns *corev1.Namespace) (pulumi.Resource, err
 	pvName := "wp-content-" + b.site.Name
 	size := pulumi.String(nominalContentSize)
 	options := pulumi.StringArray{}
-	for _, o := range nfsMountOptions {
+	// The options live with the export's in infra (NFSMountOptions), which keeps the two in
+	// agreement: a mount option the export does not allow leaves every pod in ContainerCreating.
+	for _, o := range infra.NFSMountOptions() {
 		options = append(options, pulumi.String(o))
 	}
 	pv, err := corev1.NewPersistentVolume(b.ctx, b.name("content-volume"), &corev1.PersistentVolumeArgs{

@@ -12,6 +12,9 @@ if [ -r "${WP_NFS_ENV:-/etc/default/wp-nfs}" ]; then
 	. "${WP_NFS_ENV:-/etc/default/wp-nfs}"
 fi
 : "${CLIENT_CIDR:?CLIENT_CIDR must name the AKS node subnet}"
+# The export's options come from the program (infra/nfs.go, nfsExportOptions), which derives the
+# nodes' mount options from the same place: they must agree, or the nodes' mounts are refused.
+: "${EXPORT_OPTIONS:?EXPORT_OPTIONS must list the export options (the program writes them)}"
 : "${EXPORT_UID:=33}"
 : "${EXPORT_GID:=33}"
 : "${MOUNTPOINT:=/srv/nfs}"
@@ -83,10 +86,7 @@ ensure_fstab() {
 
 write_exports() {
 	mkdir -p "$(dirname "$EXPORTS_FILE")" "$(dirname "$NFS_CONF_FILE")"
-	# all_squash maps every client user, root included, to the web server's uid/gid: pods can
-	# write their files, and a root process in a pod is not root on the disk.
-	printf '%s %s(rw,sync,all_squash,anonuid=%s,anongid=%s,no_subtree_check,sec=sys)\n' \
-		"$EXPORT_DIR" "$CLIENT_CIDR" "$EXPORT_UID" "$EXPORT_GID" >"$EXPORTS_FILE"
+	printf '%s %s(%s)\n' "$EXPORT_DIR" "$CLIENT_CIDR" "$EXPORT_OPTIONS" >"$EXPORTS_FILE"
 	# NFSv4.1 and later only: one TCP port (2049, the only one the NSG opens), sessions that
 	# survive a server restart, no rpcbind or mountd traffic.
 	cat >"$NFS_CONF_FILE" <<CONF
