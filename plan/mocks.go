@@ -118,6 +118,12 @@ func computedOutputs(args pulumi.MockResourceArgs) map[string]resource.PropertyV
 		return map[string]resource.PropertyValue{"loginServer": resource.NewProperty(strings.ToLower(str("registryName")) + ".azurecr.io")}
 	case "Server":
 		return map[string]resource.PropertyValue{"fullyQualifiedDomainName": resource.NewProperty(str("serverName") + ".mysql.database.azure.com")}
+	case "TaskRun":
+		// A run that built and pushed, as ACR reports it once it finished.
+		return map[string]resource.PropertyValue{"runResult": resource.NewProperty(resource.PropertyMap{
+			"runId":  resource.NewProperty("ca1"),
+			"status": resource.NewProperty("Succeeded"),
+		})}
 	case "PublicIPAddress":
 		return map[string]resource.PropertyValue{"ipAddress": resource.NewProperty(fakeIngressIP)}
 	case "Component":

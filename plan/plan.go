@@ -41,6 +41,9 @@ type Resource struct {
 	Inputs    map[string]any `json:"inputs"`
 	// Provider is the logical name of the explicit provider, if any.
 	Provider string `json:"provider,omitempty"`
+	// ProviderVersion is the provider plugin version the resource asks for; empty lets the
+	// engine pick any installed plugin of its package.
+	ProviderVersion string `json:"providerVersion,omitempty"`
 }
 
 // Options tune a plan run.
@@ -159,6 +162,7 @@ func assemble(stack string, regs []registration) (*Plan, error) {
 			if prov := rpc.GetProvider(); prov != "" {
 				res.Provider = providerName(prov)
 			}
+			res.ProviderVersion = rpc.GetVersion()
 		}
 		p.Resources = append(p.Resources, res)
 	}

@@ -521,6 +521,11 @@ func (m *gMonitor) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 		out["fullyQualifiedDomainName"] = resource.NewProperty("graphtest.mysql.database.azure.com")
 	case "PublicIPAddress":
 		out["ipAddress"] = resource.NewProperty("203.0.113.20")
+	case "TaskRun":
+		// The image reference resolves only once the ACR run reports success.
+		out["runResult"] = resource.NewProperty(resource.PropertyMap{
+			"runId": resource.NewProperty("ca1"), "status": resource.NewProperty("Succeeded"),
+		})
 	}
 	return id, out, nil
 }
