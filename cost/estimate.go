@@ -18,6 +18,11 @@ import (
 type Estimate struct {
 	Stack  string `json:"stack"`
 	Region string `json:"region"`
+	// PricesRegion is the region whose table priced the lines; it differs from Region when the
+	// stack's region has no table and a fallback's estimates it (every line is then unconfirmed).
+	PricesRegion string `json:"pricesRegion"`
+	// Warnings say what makes the estimate less certain than its table (a fallback region).
+	Warnings []string `json:"warnings,omitempty"`
 	// PricesRetrieved is the price table's date.
 	PricesRetrieved string  `json:"pricesRetrieved"`
 	USDToJPY        float64 `json:"usdToJpy"`
@@ -124,11 +129,16 @@ func EstimatePlan(p *plan.Plan, t Table) (*Estimate, error) {
 	if err := t.Validate(); err != nil {
 		return nil, fmt.Errorf("price table %s: %w", t.Region, err)
 	}
-	e := &estimator{table: t, plan: p}
+	region := t.Region
+	if t.For != "" {
+		region = t.For
+	}
+	e := &estimator{table: t, plan: p, region: region}
 	e.index()
 	est := &Estimate{
 		Stack:           p.Stack,
-		Region:          t.Region,
+		Region:          region,
+		PricesRegion:    t.Region,
 		PricesRetrieved: t.Retrieved,
 		USDToJPY:        t.USDToJPY.Rate,
 		HoursPerMonth:   HoursPerMonth,
@@ -160,6 +170,13 @@ func EstimatePlan(p *plan.Plan, t Table) (*Estimate, error) {
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("estimate %s: %s", p.Stack, strings.Join(errs, "; "))
 	}
+	if w := t.Fallback(); w != "" {
+		est.Warnings = append(est.Warnings, w)
+		// Another region's price is confirmed for that region only.
+		for i := range est.Lines {
+			est.Lines[i].Confirmed = false
+		}
+	}
 	est.total()
 	return est, nil
 }
@@ -187,7 +204,9 @@ func roundTo(x float64, places int) float64 {
 // estimator holds the table and what lines need from other resources.
 type estimator struct {
 	table Table
-	plan  *plan.Plan
+	// region is the stack's region: the table's, or the one a fallback table stands in for.
+	region string
+	plan   *plan.Plan
 	// vmsByName and disksByName are keyed by Azure name, as ARM ids refer to them.
 	vmsByName   map[string]plan.Resource
 	disksByName map[string]plan.Resource
@@ -237,10 +256,10 @@ func azureName(r plan.Resource, input string) string {
 // checkLocation refuses resources outside the table's region: their prices would be wrong.
 func (e *estimator) checkLocation(r plan.Resource) error {
 	loc := strings.ToLower(strings.ReplaceAll(str(r.Inputs, "location"), " ", ""))
-	if loc == "" || loc == "global" || loc == e.table.Region {
+	if loc == "" || loc == "global" || loc == e.region {
 		return nil
 	}
-	return fmt.Errorf("%s (%s) is in %q but the price table is for %q", r.Name, r.Type, loc, e.table.Region)
+	return fmt.Errorf("%s (%s) is in %q but the price table is for %q", r.Name, r.Type, loc, e.region)
 }
 
 // line prices quantity units of the table item key.

@@ -15,8 +15,12 @@ import (
 // unconfirmed mark means and what is not counted.
 func (est *Estimate) Write(w io.Writer) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Monthly estimate for stack %q: %s prices of %s, %v hours a month, 1 USD = %v JPY\n\n",
-		est.Stack, est.Region, est.PricesRetrieved, est.HoursPerMonth, est.USDToJPY)
+	fmt.Fprintf(&b, "Monthly estimate for stack %q: %s prices of %s, %v hours a month, 1 USD = %v JPY\n",
+		est.Stack, est.pricesRegion(), est.PricesRetrieved, est.HoursPerMonth, est.USDToJPY)
+	for _, w := range est.Warnings {
+		fmt.Fprintf(&b, "WARNING: %s\n", w)
+	}
+	b.WriteString("\n")
 	// Numbers come first, padded to the right, so the long descriptions end the line.
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "RESOURCE\t USD/MONTH\t JPY/MONTH\t  QUANTITY UNIT\t USD/UNIT\tBILLED")
@@ -44,6 +48,14 @@ func (est *Estimate) Write(w io.Writer) error {
 	fmt.Fprintf(&b, "\nNot counted (usage the plan cannot know): %s\n", strings.Join(est.NotCounted, "; "))
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// pricesRegion names the table's region, and the stack's when a fallback stands in for it.
+func (est *Estimate) pricesRegion() string {
+	if est.PricesRegion == "" || est.PricesRegion == est.Region {
+		return est.Region
+	}
+	return fmt.Sprintf("%s (estimated from %s)", est.Region, est.PricesRegion)
 }
 
 // usd formats dollars with cents and thousands separators: "$1,234.56".

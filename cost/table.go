@@ -8,8 +8,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"slices"
 	"sort"
 	"strings"
+
+	"github.com/example/wordpress-aks/config"
 )
 
 // RefreshCommand regenerates a region's price table; errors about missing prices point to it.
@@ -34,6 +37,9 @@ type Table struct {
 	// Note says where the table came from and what "confirmed" means for it.
 	Note  string `json:"note,omitempty"`
 	Items []Item `json:"items"`
+	// For is set by TableFor when the table stands in for a region that has none: the region
+	// the estimate is for, while Region is where the prices come from.
+	For string `json:"-"`
 }
 
 // Rate is an exchange rate with its date and source.
@@ -107,6 +113,79 @@ func LoadTable(region string) (Table, error) {
 		return Table{}, fmt.Errorf("price table prices/%s.json says region %q", region, t.Region)
 	}
 	return t, nil
+}
+
+// fallbackRegions names, for every region in config.Regions without a table of its own, the
+// table that estimates it: the nearest priced region in the same geography (or, where the
+// geography has none, the nearest one Azure users there pick). Prices differ between regions by
+// up to a third, so such an estimate is marked as one and warned about, never refused.
+var fallbackRegions = map[string]string{
+	"australiacentral":   "australiaeast",
+	"australiacentral2":  "australiaeast",
+	"australiasoutheast": "australiaeast",
+	"newzealandnorth":    "australiaeast",
+	"austriaeast":        "germanywestcentral",
+	"belgiumcentral":     "westeurope",
+	"denmarkeast":        "swedencentral",
+	"italynorth":         "westeurope",
+	"norwayeast":         "swedencentral",
+	"norwaywest":         "swedencentral",
+	"polandcentral":      "germanywestcentral",
+	"spaincentral":       "francecentral",
+	"switzerlandnorth":   "germanywestcentral",
+	"switzerlandwest":    "francecentral",
+	"swedensouth":        "swedencentral",
+	"germanynorth":       "germanywestcentral",
+	"francesouth":        "francecentral",
+	"ukwest":             "uksouth",
+	"brazilsoutheast":    "brazilsouth",
+	"chilecentral":       "brazilsouth",
+	"canadaeast":         "canadacentral",
+	"koreasouth":         "koreacentral",
+	"southindia":         "centralindia",
+	"westindia":          "centralindia",
+	"jioindiacentral":    "centralindia",
+	"jioindiawest":       "centralindia",
+	"indonesiacentral":   "southeastasia",
+	"malaysiawest":       "southeastasia",
+	"northcentralus":     "centralus",
+	"southcentralus":     "centralus",
+	"westcentralus":      "centralus",
+	"mexicocentral":      "centralus",
+	"westus":             "westus2",
+	"israelcentral":      "westeurope",
+	"qatarcentral":       "westeurope",
+	"uaecentral":         "westeurope",
+	"uaenorth":           "westeurope",
+	"southafricanorth":   "westeurope",
+	"southafricawest":    "westeurope",
+}
+
+// TableFor returns the price table that estimates region: its own, or for a valid region
+// without one the fallback region's, with For set to region. An unknown region is an error.
+func TableFor(region string) (Table, error) {
+	if slices.Contains(Regions(), region) {
+		return LoadTable(region)
+	}
+	fb, ok := fallbackRegions[region]
+	if !ok || !config.IsRegion(region) {
+		return Table{}, fmt.Errorf("%w for region %q, which is not an Azure region this program knows (config/regions.go)", ErrNoTable, region)
+	}
+	t, err := LoadTable(fb)
+	if err != nil {
+		return Table{}, fmt.Errorf("fallback for %s: %w", region, err)
+	}
+	t.For = region
+	return t, nil
+}
+
+// Fallback returns the warning an estimate from another region's table carries, or "".
+func (t Table) Fallback() string {
+	if t.For == "" || t.For == t.Region {
+		return ""
+	}
+	return fmt.Sprintf("no price table for %s: estimated with the %s table (%s), which may be off by a third; for this region's own prices run %s%s",
+		t.For, t.Region, t.Retrieved, RefreshCommand, t.For)
 }
 
 // Regions lists the regions with an embedded table.

@@ -4,8 +4,12 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/example/wordpress-aks/config"
 )
 
 func writeFile(t *testing.T, dir, name, content string) string {
@@ -22,30 +26,156 @@ func TestLoadTable(t *testing.T) {
 	if table.Retrieved == "" || table.USDToJPY.Rate != 150 || table.Currency != "USD" {
 		t.Errorf("japaneast table: retrieved %q, rate %v, currency %q", table.Retrieved, table.USDToJPY.Rate, table.Currency)
 	}
-	_, err := LoadTable("westeurope")
+	_, err := LoadTable("koreasouth")
 	if !errors.Is(err, ErrNoTable) {
-		t.Fatalf("LoadTable(westeurope) error = %v, want ErrNoTable", err)
+		t.Fatalf("LoadTable(koreasouth) error = %v, want ErrNoTable", err)
 	}
-	for _, want := range []string{`"westeurope"`, "go run ./cmd/prices -region westeurope", "japaneast"} {
+	for _, want := range []string{`"koreasouth"`, "go run ./cmd/prices -region koreasouth", "japaneast"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not contain %q", err, want)
 		}
 	}
 }
 
-// TestTableFileIsCanonical keeps the checked-in table in the exact form cmd/prices writes, so a
-// refresh shows only the prices that changed.
-func TestTableFileIsCanonical(t *testing.T) {
-	want, err := os.ReadFile(filepath.Join("prices", "japaneast.json"))
-	if err != nil {
-		t.Fatal(err)
+// TestTableFilesAreCanonical keeps every checked-in table in the exact form cmd/prices writes,
+// so a refresh shows only the prices that changed, and named after its region.
+func TestTableFilesAreCanonical(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("prices", "*.json"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no tables in prices/: %v", err)
 	}
-	got, err := MarshalTable(japanEast(t))
-	if err != nil {
-		t.Fatal(err)
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			want, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			table, err := ParseTable(want)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if region := strings.TrimSuffix(filepath.Base(f), ".json"); table.Region != region {
+				t.Errorf("%s says region %q", f, table.Region)
+			}
+			got, err := MarshalTable(table)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(got) != string(want) {
+				t.Errorf("%s is not in MarshalTable's form; rewrite it with MarshalTable", f)
+			}
+		})
 	}
-	if string(got) != string(want) {
-		t.Errorf("prices/japaneast.json is not in MarshalTable's form; rewrite it with MarshalTable")
+}
+
+// usersRegions are the regions users pick most; each must plan offline with its own table.
+var usersRegions = []string{"japaneast", "japanwest", "eastasia", "southeastasia", "koreacentral", "australiaeast",
+	"centralindia", "westeurope", "northeurope", "uksouth", "germanywestcentral", "francecentral", "swedencentral",
+	"eastus", "eastus2", "westus2", "westus3", "centralus", "canadacentral", "brazilsouth"}
+
+// TestEveryRegionHasATable checks that every region config accepts has its own table or a
+// fallback with one, and that the tables price the same things, with honest flags: VM prices
+// from a dated source, everything else derived or kept and so unconfirmed unless it is
+// japaneast's own.
+func TestEveryRegionHasATable(t *testing.T) {
+	have := Regions()
+	for _, r := range usersRegions {
+		if !slices.Contains(have, r) {
+			t.Errorf("no table for %s", r)
+		}
+	}
+	for _, r := range have {
+		if !config.IsRegion(r) {
+			t.Errorf("table %s is for a region config refuses", r)
+		}
+		if fb, ok := fallbackRegions[r]; ok {
+			t.Errorf("%s has a table and a fallback (%s)", r, fb)
+		}
+	}
+	for _, r := range config.Regions {
+		if slices.Contains(have, r) {
+			continue
+		}
+		fb, ok := fallbackRegions[r]
+		if !ok || !slices.Contains(have, fb) {
+			t.Errorf("%s has neither a table nor a fallback with one (fallback %q)", r, fb)
+		}
+	}
+	for r := range fallbackRegions {
+		if !config.IsRegion(r) {
+			t.Errorf("fallback for %s, which is not a region", r)
+		}
+	}
+	keys := func(tb Table) []string {
+		var out []string
+		for _, it := range tb.Items {
+			out = append(out, it.Key)
+		}
+		return out
+	}
+	base := keys(japanEast(t))
+	date := regexp.MustCompile(`\d{4}-\d{2}(-\d{2})?`)
+	for _, r := range have {
+		tb, err := LoadTable(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := keys(tb); !slices.Equal(got, base) {
+			t.Errorf("%s prices %v, japaneast %v", r, got, base)
+		}
+		if r == "japaneast" {
+			continue
+		}
+		for _, it := range tb.Items {
+			isVM := strings.HasPrefix(it.Key, "vm/")
+			switch {
+			case isVM && (!it.Confirmed || !date.MatchString(it.Source)):
+				t.Errorf("%s %s: a VM price from the dated VM price list, confirmed; got %v %q", r, it.Key, it.Confirmed, it.Source)
+			case !isVM && it.Confirmed:
+				t.Errorf("%s %s: confirmed, but no source gives it for this region", r, it.Key)
+			case !isVM && !strings.Contains(it.Source, "japaneast"):
+				t.Errorf("%s %s: the source should say what it was derived from: %q", r, it.Key, it.Source)
+			}
+		}
+	}
+}
+
+func TestTableFor(t *testing.T) {
+	tests := []struct {
+		region        string
+		wantPrices    string
+		wantFallback  bool
+		wantErrSubstr string
+	}{
+		{region: "japaneast", wantPrices: "japaneast"},
+		{region: "westeurope", wantPrices: "westeurope"},
+		{region: "koreasouth", wantPrices: "koreacentral", wantFallback: true},
+		{region: "westus", wantPrices: "westus2", wantFallback: true},
+		{region: "mars", wantErrSubstr: `no price table for region "mars", which is not an Azure region`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.region, func(t *testing.T) {
+			tb, err := TableFor(tt.region)
+			if tt.wantErrSubstr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErrSubstr) {
+					t.Fatalf("TableFor(%s) error = %v, want %q", tt.region, err, tt.wantErrSubstr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tb.Region != tt.wantPrices {
+				t.Errorf("TableFor(%s) gives the %s table, want %s", tt.region, tb.Region, tt.wantPrices)
+			}
+			w := tb.Fallback()
+			if got := w != ""; got != tt.wantFallback {
+				t.Fatalf("TableFor(%s) fallback warning %q, want one: %v", tt.region, w, tt.wantFallback)
+			}
+			if tt.wantFallback && (!strings.Contains(w, tt.region) || !strings.Contains(w, tt.wantPrices) || !strings.Contains(w, "go run ./cmd/prices -region "+tt.region)) {
+				t.Errorf("warning %q should name %s, %s and the refresh command", w, tt.region, tt.wantPrices)
+			}
+		})
 	}
 }
 

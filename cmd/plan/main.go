@@ -33,7 +33,7 @@ func run() error {
 	out := flag.String("out", "", "write the plan and its estimate as JSON to this file")
 	manifests := flag.String("manifests", "", "write each Kubernetes object of the plan as a YAML file into this directory")
 	base := flag.String("base", "", "print the monthly cost difference from the plan JSON in this file (written by -out)")
-	strict := flag.Bool("strict", false, "fail instead of generating placeholders for credentials the stack file lacks")
+	strict := flag.Bool("strict", false, "check the stack as pulumi up would: no stand-ins for credentials the stack file lacks, and its secrets decrypted (PULUMI_CONFIG_PASSPHRASE); make up uses it")
 	quiet := flag.Bool("quiet", false, "do not print the summary and the estimate")
 	flag.Parse()
 	if *stack == "" {
@@ -44,9 +44,12 @@ func run() error {
 	if err != nil {
 		return fmt.Errorf("plan %s: %w", *stack, err)
 	}
-	table, err := cost.LoadTable(p.Config.Location)
+	table, err := cost.TableFor(p.Config.Location)
 	if err != nil {
 		return fmt.Errorf("plan %s: %w", *stack, err)
+	}
+	if w := table.Fallback(); w != "" {
+		fmt.Fprintf(os.Stderr, "plan %s: warning: %s\n", *stack, w)
 	}
 	est, err := cost.EstimatePlan(p, table)
 	if err != nil {
