@@ -24,9 +24,10 @@ cost-diff:
 preview:
 	pulumi stack select --create $(STACK) && pulumi preview --stack $(STACK) --diff
 
-# Refuses a bad config or a stack over its cost ceiling offline, then runs pulumi up.
+# Refuses a bad config or a stack over its cost ceiling offline, then runs pulumi up. -strict checks
+# the real credentials (no stand-ins; needs PULUMI_CONFIG_PASSPHRASE), as the deploy itself does.
 up:
-	go run ./cmd/plan -stack $(STACK) -quiet && pulumi stack select --create $(STACK) && pulumi up --stack $(STACK) $(PULUMI_FLAGS)
+	go run ./cmd/plan -stack $(STACK) -quiet -strict && pulumi stack select --create $(STACK) && pulumi up --stack $(STACK) $(PULUMI_FLAGS)
 
 # Tears STACK down; prod refuses (its data is protected: see README, "Tearing down").
 destroy:

@@ -28,6 +28,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/diag/colors"
 	pconfig "github.com/pulumi/pulumi/sdk/v3/go/common/resource/config"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
+	"gopkg.in/yaml.v3"
 )
 
 // envPassphrase is the variable the Pulumi CLI reads the passphrase secrets provider's
@@ -72,7 +73,15 @@ func ReadStack(root, stack string, strict bool) (config.Source, string, []string
 		return config.Source{}, "", nil, err
 	}
 
-	src := config.Source{Values: map[string]string{}, SecretKeys: map[string]bool{}}
+	raw, err := os.ReadFile(stackPath)
+	if err != nil {
+		return config.Source{}, "", nil, fmt.Errorf("read %s: %w", filepath.Base(stackPath), err)
+	}
+	unquoted, err := unquotedScalars(raw, name)
+	if err != nil {
+		return config.Source{}, "", nil, fmt.Errorf("read %s: %w", filepath.Base(stackPath), err)
+	}
+	src := config.Source{Values: map[string]string{}, SecretKeys: map[string]bool{}, Unquoted: unquoted}
 	undecrypted := map[string]bool{}
 	for key, value := range ps.Config {
 		full := key.String()
@@ -108,6 +117,11 @@ func ReadStack(root, stack string, strict bool) (config.Source, string, []string
 		src.Values[full] = v
 	}
 
+	if strict && len(undecrypted) > 0 {
+		// A stand-in would let the check pass on a value pulumi up never sees.
+		return config.Source{}, "", nil, fmt.Errorf("%s %s encrypted and %s is not set: a strict plan checks the values pulumi up will use, so export the stack's passphrase first",
+			strings.Join(sortedSet(undecrypted), ", "), isAre(len(undecrypted)), envPassphrase)
+	}
 	placeholders, err := fillCredentials(name, &src, missing, undecrypted, strict)
 	if err != nil {
 		return config.Source{}, "", nil, err
@@ -182,11 +196,17 @@ func simplify(v any) any {
 }
 
 // fillCredentials puts generated stand-ins where the stack lacks the per-machine credentials
-// or holds them encrypted without the passphrase at hand.
+// or holds them encrypted without the passphrase at hand. A value the stack file holds in a form
+// the plan can read is never replaced: a plaintext tlsPrivateKey stays for the program to refuse
+// (a secret in plain text is refused, strict or not), and the certificate and its key are
+// stood in for only as a pair, since a stand-in certificate matches no real key.
 func fillCredentials(project string, src *config.Source, missing []string, undecrypted map[string]bool, strict bool) ([]string, error) {
 	need := func(k string) bool { return slices.Contains(missing, k) || undecrypted[k] }
 	var filled []string
-	if need(keySSHPublicKey) && !strict {
+	if strict {
+		return nil, nil
+	}
+	if need(keySSHPublicKey) {
 		key, err := placeholderSSHKey()
 		if err != nil {
 			return nil, err
@@ -194,7 +214,7 @@ func fillCredentials(project string, src *config.Source, missing []string, undec
 		src.Values[project+":"+keySSHPublicKey] = key
 		filled = append(filled, keySSHPublicKey)
 	}
-	if (need(keyTLSCertificate) || need(keyTLSPrivateKey)) && !strict {
+	if need(keyTLSCertificate) && need(keyTLSPrivateKey) {
 		hosts, err := siteHosts(src.Values[project+":sites"])
 		if err != nil {
 			return nil, err
@@ -211,6 +231,79 @@ func fillCredentials(project string, src *config.Source, missing []string, undec
 	}
 	sort.Strings(filled)
 	return filled, nil
+}
+
+func sortedSet(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func isAre(n int) string {
+	if n == 1 {
+		return "is"
+	}
+	return "are"
+}
+
+// unquotedScalars finds the project's config values that YAML types as numbers or booleans
+// (kubernetesVersion: 1.40 is the float 1.4), by config path without the namespace, with the
+// text the file has. The engine passes them on as strings with no trace of their type, so only
+// the file itself tells.
+func unquotedScalars(file []byte, project string) (map[string]string, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(file, &doc); err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	if len(doc.Content) == 0 {
+		return out, nil
+	}
+	cfg := mappingValue(doc.Content[0], "config")
+	if cfg == nil || cfg.Kind != yaml.MappingNode {
+		return out, nil
+	}
+	var walk func(path string, n *yaml.Node)
+	walk = func(path string, n *yaml.Node) {
+		switch n.Kind {
+		case yaml.ScalarNode:
+			if n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) == 0 &&
+				(n.Tag == "!!int" || n.Tag == "!!float" || n.Tag == "!!bool") {
+				out[path] = n.Value
+			}
+		case yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				walk(path+"."+n.Content[i].Value, n.Content[i+1])
+			}
+		case yaml.SequenceNode:
+			for i, e := range n.Content {
+				walk(fmt.Sprintf("%s[%d]", path, i), e)
+			}
+		}
+	}
+	for i := 0; i+1 < len(cfg.Content); i += 2 {
+		ns, key, ok := strings.Cut(cfg.Content[i].Value, ":")
+		if ok && ns == project {
+			walk(key, cfg.Content[i+1])
+		}
+	}
+	return out, nil
+}
+
+// mappingValue returns the value node of key in a YAML mapping, or nil.
+func mappingValue(m *yaml.Node, key string) *yaml.Node {
+	if m.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i+1]
+		}
+	}
+	return nil
 }
 
 // siteHosts lists every host of the sites value, for the placeholder certificate.
