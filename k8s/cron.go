@@ -13,7 +13,7 @@ const (
 	// cronSchedule runs WordPress's due events every five minutes, page views or not
 	// (DISABLE_WP_CRON is set, so page views no longer trigger them).
 	cronSchedule = "*/5 * * * *"
-	// cronTimeoutSeconds stops a stuck run before the next one is due.
+	// cronTimeoutSeconds stops a stuck run (pod start included) before the next one is due.
 	cronTimeoutSeconds = 270
 )
 
@@ -29,9 +29,10 @@ func (b *siteBuild) newCron(deps []pulumi.Resource) error {
 		Image:           b.azure.Image.Ref,
 		ImagePullPolicy: pulumi.String("IfNotPresent"),
 		// Our image has curl; --fail turns an HTTP error into a failed Job that shows up in
-		// the Job history.
+		// the Job history. It waits as long as the admin pods' graceful stop lets a request
+		// run (timeouts.go), within the Job's deadline.
 		Command: pulumi.ToStringArray([]string{
-			"curl", "--fail", "--silent", "--show-error", "--max-time", fmt.Sprint(cronTimeoutSeconds - 10),
+			"curl", "--fail", "--silent", "--show-error", "--max-time", fmt.Sprint(podStop.CronRequestSeconds()),
 			"--header", "Host: " + b.site.Hosts[0], "--output", "/dev/null", url,
 		}),
 		Resources: &corev1.ResourceRequirementsArgs{

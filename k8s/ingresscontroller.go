@@ -119,8 +119,8 @@ func ingressValues(cfg config.Config, azure *infra.Outputs) pulumi.Map {
 		"config": pulumi.Map{"entries": pulumi.Map{
 			"client-max-body-size": pulumi.String(maxUploadSize),
 			"server-tokens":        pulumi.String("False"),
-			// wp-admin's slow pages (plugin updates, imports) outlast NGINX's 60 s default.
-			"proxy-read-timeout": pulumi.String("120s"),
+			// The request budget the pods' graceful stop is derived from (timeouts.go).
+			"proxy-read-timeout": pulumi.String(podStop.ProxyReadTimeout()),
 		}},
 	}
 	if cfg.Ingress.Replicas > 1 {

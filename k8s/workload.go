@@ -19,21 +19,21 @@ const (
 	// containerPort: the image runs as www-data with no capabilities, so not 80.
 	containerPort = 8080
 	servicePort   = 80
-	// livenessPath answers from Apache and PHP alone, touching neither MySQL nor NFS: a
-	// database outage must never restart every pod.
-	livenessPath = "/healthz"
-	// readinessPath runs SELECT 1 against MySQL: a pod that cannot reach it leaves the Service.
-	readinessPath = "/readyz"
-	// terminationGraceSeconds covers the preStop sequence: drain + Apache's graceful stop
-	// (GracefulShutdownTimeout 20 in the image) + linger, with room to spare.
-	terminationGraceSeconds = 40
-	// preStopDrainSeconds lets the endpoint removal reach every ingress controller before
-	// Apache stops accepting; preStopLingerSeconds keeps the container for stragglers.
-	preStopDrainSeconds  = 10
-	preStopLingerSeconds = 5
-	minReadySeconds      = 10
-	progressDeadline     = 600
-	revisionHistory      = 5
+	// startupPath answers from Apache and PHP alone, touching neither MySQL nor NFS: the
+	// first start is over once PHP answers (no traffic competes for a worker yet).
+	startupPath = "/healthz"
+	// livenessCommand is the image's exec check: Apache's parent runs and listens. An HTTP
+	// probe needs a free prefork worker, and while a slow NFS server holds all of them it
+	// would restart pods exactly when storage is slow (tests/image/stall.bats); a database
+	// outage must never restart pods either.
+	livenessCommand = "wp-healthz"
+	// readinessPath looks up a name in wp-content and runs SELECT 1 against MySQL, each with
+	// a timeout: a pod whose storage or database is slow, or whose workers are all busy,
+	// leaves the Service until it recovers.
+	readinessPath    = "/readyz"
+	minReadySeconds  = 10
+	progressDeadline = 600
+	revisionHistory  = 5
 	// startup allows up to 5 minutes for the first start (copying WordPress into place, the
 	// first NFS mount) without the 240 s fixed delay of the original, and then hands over to
 	// liveness at once.
@@ -44,9 +44,13 @@ const (
 	readinessPeriodSeconds = 5
 	readinessFailures      = 2
 	probeTimeoutSeconds    = 3
-	// readinessTimeoutSeconds covers /readyz's worst case against a MySQL that accepts but
-	// never answers: its 2 s connect timeout plus its 2 s read timeout, plus a second.
-	readinessTimeoutSeconds = 5
+	// contentReadySeconds bounds /readyz's wp-content lookup (WP_CONTENT_READY_TIMEOUT);
+	// dbReadySeconds its MySQL connect and each read (WORDPRESS_DB_READY_TIMEOUT).
+	contentReadySeconds = 2
+	dbReadySeconds      = 2
+	// readinessTimeoutSeconds covers /readyz's worst case: a lookup just inside its timeout,
+	// then a MySQL that accepts but never answers (connect + read), plus a second.
+	readinessTimeoutSeconds = contentReadySeconds + 2*dbReadySeconds + 1
 	// webUID is www-data, which the image runs as and the NFS export squashes to.
 	webUID = 33
 	// Ephemeral storage for the writable paths: WordPress's code copy, PHP's temp files.
@@ -63,9 +67,10 @@ type workload struct {
 }
 
 // preStopCommand sleeps (the pod leaves the Service endpoints), stops Apache gracefully (it
-// finishes what it accepted), then sleeps again; wp-graceful-stop is in our image.
+// finishes what it accepted, for up to the budget's graceful stop), then sleeps again;
+// wp-graceful-stop is in our image.
 func preStopCommand() []string {
-	return []string{"wp-graceful-stop", strconv.Itoa(preStopDrainSeconds), strconv.Itoa(preStopLingerSeconds)}
+	return []string{"wp-graceful-stop", strconv.Itoa(podStop.DrainSeconds), strconv.Itoa(podStop.LingerSeconds)}
 }
 
 // newWorkload creates a site's Deployment for one component, its Service and its disruption
@@ -151,7 +156,7 @@ func (b *siteBuild) podSpec(w workload, secrets *siteSecrets) *corev1.PodSpecArg
 		},
 		emptyDir("html"), emptyDir("apache-run"), emptyDir("apache-lock"),
 	)
-	spec.TerminationGracePeriodSeconds = pulumi.Int(terminationGraceSeconds)
+	spec.TerminationGracePeriodSeconds = pulumi.Int(podStop.GracePeriodSeconds())
 	spec.Affinity = &corev1.AffinityArgs{
 		NodeAffinity: &corev1.NodeAffinityArgs{
 			RequiredDuringSchedulingIgnoredDuringExecution: &corev1.NodeSelectorArgs{
@@ -212,11 +217,14 @@ func (b *siteBuild) podSpec(w workload, secrets *siteSecrets) *corev1.PodSpecArg
 			mount("apache-lock", "/var/lock/apache2", ""),
 		},
 		StartupProbe: &corev1.ProbeArgs{
-			HttpGet: httpGet(livenessPath), PeriodSeconds: pulumi.Int(startupPeriodSeconds),
+			HttpGet: httpGet(startupPath), PeriodSeconds: pulumi.Int(startupPeriodSeconds),
 			FailureThreshold: pulumi.Int(startupFailures), TimeoutSeconds: pulumi.Int(probeTimeoutSeconds),
 		},
 		LivenessProbe: &corev1.ProbeArgs{
-			HttpGet: httpGet(livenessPath), PeriodSeconds: pulumi.Int(livenessPeriodSeconds),
+			Exec: &corev1.ExecActionArgs{
+				Command: pulumi.ToStringArray([]string{livenessCommand, strconv.Itoa(containerPort)}),
+			},
+			PeriodSeconds:    pulumi.Int(livenessPeriodSeconds),
 			FailureThreshold: pulumi.Int(livenessFailures), TimeoutSeconds: pulumi.Int(probeTimeoutSeconds),
 		},
 		ReadinessProbe: &corev1.ProbeArgs{
@@ -291,6 +299,12 @@ func (b *siteBuild) wordpressEnv() corev1.EnvVarArray {
 		envVar("WORDPRESS_CONFIG_EXTRA", pulumi.String(b.configExtra())),
 		// Only the ingress controllers, which live in the pod range, may set X-Forwarded-*.
 		envVar("TRUSTED_PROXY_CIDRS", pulumi.String(b.cfg.Network.PodCIDR)),
+		// Apache's GracefulShutdownTimeout, from the same budget as the proxy's read timeout
+		// and the pod's grace period (timeouts.go).
+		envVar("APACHE_GRACEFUL_SHUTDOWN_TIMEOUT", pulumi.String(strconv.Itoa(podStop.GracefulStopSeconds()))),
+		// /readyz's own timeouts, which its probe's timeoutSeconds is computed from.
+		envVar("WP_CONTENT_READY_TIMEOUT", pulumi.String(strconv.Itoa(contentReadySeconds))),
+		envVar("WORDPRESS_DB_READY_TIMEOUT", pulumi.String(strconv.Itoa(dbReadySeconds))),
 	}
 	for _, k := range wordpressKeys {
 		env = append(env, envVar("WORDPRESS_"+k+"_FILE", pulumi.String(secretMountPath+"/"+secretFile(k))))
