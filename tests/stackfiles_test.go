@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"math/big"
+	"os"
 	"path/filepath"
 	"reflect"
 	"sort"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"github.com/example/wordpress-aks/config"
+	"github.com/example/wordpress-aks/cost"
 	"github.com/example/wordpress-aks/infra"
 	"github.com/example/wordpress-aks/plan"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
@@ -311,4 +313,250 @@ func stackCertificate(t *testing.T, hosts ...string) (string, string) {
 	}
 	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})),
 		string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: pkcs8}))
+}
+
+// stackDir is a project root holding the repository's Pulumi.yaml and one stack file with the
+// given text, for reading stack files the repository does not ship.
+func stackDir(t *testing.T, stack, text string) string {
+	t.Helper()
+	dir := t.TempDir()
+	proj, err := os.ReadFile(filepath.Join(stackRoot(t), "Pulumi.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), proj, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "Pulumi."+stack+".yaml"), []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// stackSites is the sites value of the stack files below.
+const stackSites = `
+  wordpress-aks:sites:
+    - name: blog
+      hosts: [blog.example.com]
+      database: wp_blog
+`
+
+// TestStackFileHoles reads stack files with the mistakes issue 13 found by probing, the way
+// cmd/plan does (non-strict and strict), and loads them through the program's config code: each
+// must be refused with the key, never passed on stand-ins.
+func TestStackFileHoles(t *testing.T) {
+	// An encrypted value the plan cannot decrypt without the passphrase.
+	const encrypted = "\nencryptionsalt: v1:c2FsdHNhbHQ=:v1:AAAAAAAAAAAAAAAA:BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB\n"
+	tests := []struct {
+		name   string
+		text   string
+		strict bool
+		// wantRead is what ReadStack's error must say; wantLoad what config.Load's must.
+		wantRead, wantLoad []string
+	}{
+		{name: "plaintext tlsPrivateKey without tlsCertificate",
+			text:     "config:\n  wordpress-aks:tlsPrivateKey: not-really-a-key\n" + stackSites,
+			wantLoad: []string{"tlsPrivateKey", "must be stored as a secret"}},
+		{name: "plaintext tlsPrivateKey without tlsCertificate, strict",
+			text: "config:\n  wordpress-aks:tlsPrivateKey: not-really-a-key\n" + stackSites, strict: true,
+			wantLoad: []string{"tlsPrivateKey", "must be stored as a secret"}},
+		{name: "plaintext smtpPassword",
+			text:     "config:\n  wordpress-aks:smtpPassword: hunter2\n" + stackSites,
+			wantLoad: []string{"smtpPassword", "must be stored as a secret"}},
+		{name: "missing credentials, strict",
+			text: "config:\n" + stackSites, strict: true,
+			wantLoad: []string{"sshPublicKey: is required", "tlsCertificate: is required", "tlsPrivateKey: is required"}},
+		{name: "encrypted secrets without the passphrase, strict",
+			text:   "config:\n  wordpress-aks:tlsCertificate:\n    secure: v1:AAAAAAAAAAAAAAAA:BBBBBBBB\n  wordpress-aks:tlsPrivateKey:\n    secure: v1:AAAAAAAAAAAAAAAA:BBBBBBBB\n" + stackSites + encrypted,
+			strict: true, wantRead: []string{"tlsCertificate, tlsPrivateKey are encrypted", "PULUMI_CONFIG_PASSPHRASE"}},
+		{name: "kubernetesVersion 1.40 without quotes",
+			text:     "config:\n  wordpress-aks:kubernetesVersion: 1.40\n" + stackSites,
+			wantLoad: []string{`kubernetesVersion "1.4"`, "1.40 without quotes", `write kubernetesVersion: "1.40"`}},
+		{name: "mysql.version 8.0 without quotes",
+			text:     "config:\n  wordpress-aks:mysql:\n    version: 8.0\n" + stackSites,
+			wantLoad: []string{`mysql.version`, "8.0 without quotes", `write version: "8.0"`}},
+		{name: "location mars",
+			text:     "config:\n  wordpress-aks:location: mars\n" + stackSites,
+			wantLoad: []string{`location "mars": is not an Azure region`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv("PULUMI_CONFIG_PASSPHRASE", "")
+			os.Unsetenv("PULUMI_CONFIG_PASSPHRASE")
+			root := stackDir(t, "probe", tt.text)
+			src, project, placeholders, err := plan.ReadStack(root, "probe", tt.strict)
+			if len(tt.wantRead) > 0 {
+				if err == nil {
+					t.Fatalf("ReadStack accepted the stack (placeholders %v)", placeholders)
+				}
+				for _, w := range tt.wantRead {
+					if !strings.Contains(err.Error(), w) {
+						t.Errorf("ReadStack error does not say %q:\n%v", w, err)
+					}
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("ReadStack: %v", err)
+			}
+			if tt.strict && len(placeholders) > 0 {
+				t.Errorf("strict read filled %v", placeholders)
+			}
+			_, err = config.Load(project, "probe", src)
+			if err == nil {
+				t.Fatalf("config.Load accepted the stack (placeholders %v)", placeholders)
+			}
+			for _, w := range tt.wantLoad {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error does not say %q:\n%v", w, err)
+				}
+			}
+			for _, secret := range []string{"not-really-a-key", "hunter2"} {
+				if strings.Contains(err.Error(), secret) {
+					t.Errorf("error echoes a secret value:\n%v", err)
+				}
+			}
+		})
+	}
+}
+
+// TestStackPlansOfflineInEveryRegion plans prod in each region users pick most, and in regions
+// without a table of their own, and prices each plan: a listed region uses its own table, any
+// other valid region a stated fallback's, marked and warned about, never a failure.
+func TestStackPlansOfflineInEveryRegion(t *testing.T) {
+	tests := []struct {
+		region, wantPrices string
+	}{
+		{"japaneast", "japaneast"}, {"japanwest", "japanwest"}, {"eastasia", "eastasia"},
+		{"southeastasia", "southeastasia"}, {"koreacentral", "koreacentral"}, {"australiaeast", "australiaeast"},
+		{"centralindia", "centralindia"}, {"westeurope", "westeurope"}, {"northeurope", "northeurope"},
+		{"uksouth", "uksouth"}, {"germanywestcentral", "germanywestcentral"}, {"francecentral", "francecentral"},
+		{"swedencentral", "swedencentral"}, {"eastus", "eastus"}, {"eastus2", "eastus2"}, {"westus2", "westus2"},
+		{"westus3", "westus3"}, {"centralus", "centralus"}, {"canadacentral", "canadacentral"},
+		{"brazilsouth", "brazilsouth"},
+		// No table: a fallback estimates them.
+		{"koreasouth", "koreacentral"}, {"southafricanorth", "westeurope"},
+	}
+	base := gStackSource(t, "prod")
+	for _, tt := range tests {
+		t.Run(tt.region, func(t *testing.T) {
+			src := config.Source{Values: map[string]string{}, SecretKeys: base.SecretKeys}
+			for k, v := range base.Values {
+				src.Values[k] = v
+			}
+			src.Values[graphProject+":location"] = tt.region
+			p, err := plan.RunSource(graphProject, "prod", src)
+			if err != nil {
+				t.Fatalf("plan prod in %s: %v", tt.region, err)
+			}
+			table, err := cost.TableFor(tt.region)
+			if err != nil {
+				t.Fatalf("TableFor(%s): %v", tt.region, err)
+			}
+			est, err := cost.EstimatePlan(p, table)
+			if err != nil {
+				t.Fatalf("estimate prod in %s: %v", tt.region, err)
+			}
+			if est.Region != tt.region || est.PricesRegion != tt.wantPrices {
+				t.Errorf("estimate for %s priced from %s, want %s from %s", est.Region, est.PricesRegion, tt.region, tt.wantPrices)
+			}
+			if est.TotalUSD <= 0 {
+				t.Errorf("total %v", est.TotalUSD)
+			}
+			fallback := tt.region != tt.wantPrices
+			if got := len(est.Warnings) > 0; got != fallback {
+				t.Errorf("warnings %q, want a warning: %v", est.Warnings, fallback)
+			}
+			confirmed := 0
+			for _, l := range est.Lines {
+				if l.Confirmed {
+					confirmed++
+				}
+			}
+			if fallback && confirmed > 0 {
+				t.Errorf("%d lines confirmed from another region's table", confirmed)
+			}
+			if !fallback && confirmed == 0 {
+				t.Errorf("no line confirmed from the region's own table (its VM prices are)")
+			}
+			var out strings.Builder
+			if err := est.Write(&out); err != nil {
+				t.Fatal(err)
+			}
+			if fallback && !strings.Contains(out.String(), "WARNING: no price table for "+tt.region) {
+				t.Errorf("printed estimate does not warn:\n%s", out.String())
+			}
+		})
+	}
+}
+
+// TestStackCapacityMatchesPlan checks that the pods the capacity check in config counts are the
+// pods the plan runs: every Deployment is a site's user or admin one, on the pool the check puts
+// it on, with the replicas, surge and requests it assumes; the ingress controller requests what
+// config says and floats over the pools (no node selector), as the check counts it.
+func TestStackCapacityMatchesPlan(t *testing.T) {
+	for _, stack := range graphStacks {
+		t.Run(stack, func(t *testing.T) {
+			p := graphPlan(t, stack)
+			cfg := p.Config
+			loads := 0
+			for _, d := range cfg.Demand() {
+				for _, s := range cfg.Sites {
+					replicas := s.UserReplicas
+					if d.Pool.Role == "admin" {
+						replicas = s.AdminReplicas
+					} else if d.Pool.Role != "user" {
+						continue
+					}
+					loads++
+					want := config.PodLoad{}
+					for _, l := range d.Loads {
+						if strings.HasSuffix(l.What, "site "+s.Name+" (+1 rollout surge)") {
+							want = l
+						}
+					}
+					if want.Count != replicas+1 {
+						t.Errorf("%s pool: the check counts %d pods of site %s, want %d replicas + 1 surge", d.Pool.Role, want.Count, s.Name, replicas)
+					}
+					dep := gFind(t, p, s.Name+"-"+d.Pool.Role)
+					spec := "spec.template.spec."
+					for _, k := range []struct {
+						path string
+						want any
+					}{
+						{"spec.replicas", float64(replicas)},
+						{"spec.strategy.rollingUpdate.maxSurge", 1.0},
+						{spec + "containers[0].resources.requests.memory", cfg.WordPress.Memory},
+						{spec + "containers[0].resources.requests.cpu", cfg.WordPress.CPURequest},
+					} {
+						if got := gInput(t, dep, k.path); got != k.want {
+							t.Errorf("%s %s is %v, the capacity check assumes %v", dep.Name, k.path, got, k.want)
+						}
+					}
+					if got := gStrs(t, dep, spec+"affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].values"); !gEqualStrings(got, []string{d.Pool.Role}) {
+						t.Errorf("%s runs on %v, the capacity check counts it on the %s pool", dep.Name, got, d.Pool.Role)
+					}
+				}
+			}
+			if deps := gOfType(p, "kubernetes", "apps", "Deployment"); len(deps) != loads {
+				t.Errorf("the plan has %d Deployments %v, the capacity check counts %d", len(deps), gNames(deps), loads)
+			}
+			rel := gFind(t, p, "ingress-controller")
+			for _, k := range []struct {
+				path string
+				want any
+			}{
+				{"values.controller.resources.requests.cpu", config.IngressCPURequest},
+				{"values.controller.resources.requests.memory", config.IngressMemoryRequest},
+				{"values.controller.replicaCount", float64(cfg.Ingress.Replicas)},
+			} {
+				if got := gInput(t, rel, k.path); got != k.want {
+					t.Errorf("ingress controller %s is %v, the capacity check assumes %v", k.path, got, k.want)
+				}
+			}
+			if gHasInput(rel, "values.controller.nodeSelector") {
+				t.Error("the ingress controller has a node selector; the capacity check counts it on any untainted pool")
+			}
+		})
+	}
 }
