@@ -6,6 +6,7 @@ package tests
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -115,6 +116,29 @@ var gMistakes = []struct {
 			gEdit(t, src, "mysql", func(v any) { v.(map[string]any)["version"] = "5.7" })
 		},
 		want: []string{"mysql.version", "5.7"},
+	},
+	{
+		name: "region that does not exist",
+		edit: func(t *testing.T, src config.Source) { src.Values[graphProject+":location"] = "mars" },
+		want: []string{`location "mars"`, "is not an Azure region"},
+	},
+	{
+		name: "100 sites on prod's pools",
+		edit: func(t *testing.T, src config.Source) {
+			var sites []any
+			if err := json.Unmarshal([]byte(src.Values[graphProject+":sites"]), &sites); err != nil {
+				t.Fatal(err)
+			}
+			for i := len(sites); i < 100; i++ {
+				sites = append(sites, map[string]any{"name": fmt.Sprintf("site%d", i), "hosts": []any{fmt.Sprintf("site%d.example.com", i)}, "database": fmt.Sprintf("wp_site%d", i)})
+			}
+			b, err := json.Marshal(sites)
+			if err != nil {
+				t.Fatal(err)
+			}
+			src.Values[graphProject+":sites"] = string(b)
+		},
+		want: []string{"nodePools.user.count", "nodePools.admin.count", "set nodePools.user.count to"},
 	},
 	{
 		name: "plaintext secret",
