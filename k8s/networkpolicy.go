@@ -11,23 +11,33 @@ import (
 // Network policy building blocks. Each namespace we own starts from deny-all in both
 // directions; every allowed flow is a rule below.
 
-// policy creates one NetworkPolicy.
+// policy creates one NetworkPolicy. A nil rule list leaves that direction alone; an empty one
+// denies it. The spec is written in the form the API server stores, so that a server-side
+// apply of the same policy changes nothing: an empty pod selector is `{}` (not `matchLabels:
+// {}`), and a denied direction is only named in policyTypes (an `ingress: []` the server drops
+// on storing would be sent again, and counted as a change, on every apply).
 func policy(ctx *pulumi.Context, logical, name, namespace string, podSelector pulumi.StringMap, ingress networkingv1.NetworkPolicyIngressRuleArray, egress networkingv1.NetworkPolicyEgressRuleArray, opts ...pulumi.ResourceOption) (*networkingv1.NetworkPolicy, error) {
+	spec := &networkingv1.NetworkPolicySpecArgs{PodSelector: &metav1.LabelSelectorArgs{}}
+	if len(podSelector) > 0 {
+		spec.PodSelector = &metav1.LabelSelectorArgs{MatchLabels: podSelector}
+	}
 	types := pulumi.StringArray{}
 	if ingress != nil {
 		types = append(types, pulumi.String("Ingress"))
+		if len(ingress) > 0 {
+			spec.Ingress = ingress
+		}
 	}
 	if egress != nil {
 		types = append(types, pulumi.String("Egress"))
+		if len(egress) > 0 {
+			spec.Egress = egress
+		}
 	}
+	spec.PolicyTypes = types
 	np, err := networkingv1.NewNetworkPolicy(ctx, logical, &networkingv1.NetworkPolicyArgs{
 		Metadata: meta(name, namespace, pulumi.StringMap{labelPartOf: pulumi.String(partOf)}),
-		Spec: &networkingv1.NetworkPolicySpecArgs{
-			PodSelector: &metav1.LabelSelectorArgs{MatchLabels: podSelector},
-			PolicyTypes: types,
-			Ingress:     ingress,
-			Egress:      egress,
-		},
+		Spec:     spec,
 	}, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("create network policy %s/%s: %w", namespace, name, err)
@@ -37,7 +47,7 @@ func policy(ctx *pulumi.Context, logical, name, namespace string, podSelector pu
 
 // denyAll selects every pod of the namespace and allows nothing either way.
 func denyAll(ctx *pulumi.Context, logical, namespace string, opts ...pulumi.ResourceOption) error {
-	_, err := policy(ctx, logical, "default-deny", namespace, pulumi.StringMap{},
+	_, err := policy(ctx, logical, "default-deny", namespace, nil,
 		networkingv1.NetworkPolicyIngressRuleArray{}, networkingv1.NetworkPolicyEgressRuleArray{}, opts...)
 	return err
 }

@@ -6,6 +6,7 @@ package tests
 // user Job.
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -598,39 +599,33 @@ type gPolicyPort struct {
 
 func TestGraphNetworkPolicies(t *testing.T) {
 	gForStacks(t, func(t *testing.T, p *plan.Plan, w gStackWant) {
-		ingressNS := gStr(t, gFind(t, p, "ingress-controller"), "namespace")
+		rel := gFind(t, p, "ingress-controller")
+		ingressNS := gStr(t, rel, "namespace")
+		controllerPods := gControllerPods(t, rel)
+		gCanonicalPolicies(t, p)
 		for _, site := range gSiteNames(w) {
 			ns := "wp-" + site
 			deny := gFind(t, p, site+"-default-deny")
 			if got := gStr(t, deny, "metadata.namespace"); got != ns {
 				t.Errorf("default deny is in %q, want %q", got, ns)
 			}
-			if got := gMap(t, deny, "spec.podSelector"); len(got) > 1 || (len(got) == 1 && len(gAt(t, got, "matchLabels").(map[string]any)) != 0) {
-				t.Errorf("default deny selects %v, want every pod", got)
-			}
-			types := gStrs(t, deny, "spec.policyTypes")
-			sort.Strings(types)
-			if !gEqualStrings(types, []string{"Egress", "Ingress"}) {
-				t.Errorf("default deny types are %v, want both", types)
-			}
-			for _, k := range []string{"spec.ingress", "spec.egress"} {
-				if v, err := gLookup(deny.Inputs, k); err == nil && len(v.([]any)) != 0 {
-					t.Errorf("default deny %s allows %v", k, v)
-				}
-			}
+			gWantDenyAll(t, deny)
 
 			// Every policy that selects a web pod, together. In: the ingress controller's
 			// namespace on 8080 (and the cron pods, to the admin pods). Out: DNS, the MySQL
-			// subnet on 3306, the NFS server on 2049; the admin pods also HTTPS to public
-			// addresses (plugin and theme updates). Nothing else; no SMTP is configured.
+			// subnet on 3306, the ingress controller pods on 80 and 443 (the site's own public
+			// URL, which Cilium translates to them); the admin pods also HTTPS to public
+			// addresses (plugin and theme updates). Nothing else: no SMTP is configured, and
+			// no NFS (the kubelet mounts it from the node, where pod policies do not apply).
+			controller := "controller pods in " + ingressNS
 			for _, tt := range []struct {
 				comp     string
 				wantIn   map[string]gPolicyPort
-				extraOut map[gPolicyPort]string
+				extraOut map[gPolicyPort][]string
 			}{
 				{"user", map[string]gPolicyPort{"namespace " + ingressNS: {"TCP", 8080}}, nil},
 				{"admin", map[string]gPolicyPort{"namespace " + ingressNS: {"TCP", 8080}, "pods cron": {"TCP", 8080}},
-					map[gPolicyPort]string{{"TCP", 443}: "0.0.0.0/0"}},
+					map[gPolicyPort][]string{{"TCP", 443}: {"0.0.0.0/0"}}},
 			} {
 				podSel := gStringMap(t, gMap(t, gFind(t, p, site+"-"+tt.comp), "spec.selector.matchLabels"))
 				var ins, outs []any
@@ -672,10 +667,15 @@ func TestGraphNetworkPolicies(t *testing.T) {
 						t.Errorf("%s pods take traffic from %s on %v, want %v", tt.comp, src, got, port)
 					}
 				}
-				allowed := map[gPolicyPort]string{}
+				allowed := map[gPolicyPort][]string{}
 				for _, e := range outs {
-					to := gAt(t, e, "to[0]").(map[string]any)
-					dest := "dns"
+					tos := gAt(t, e, "to").([]any)
+					if len(tos) != 1 {
+						t.Errorf("%s pods: egress rule to %v, want one destination a rule", tt.comp, tos)
+						continue
+					}
+					to := tos[0].(map[string]any)
+					dest := "?"
 					if cidr, err := gLookup(to, "ipBlock.cidr"); err == nil {
 						dest = cidr.(string)
 						if dest == "0.0.0.0/0" {
@@ -684,31 +684,48 @@ func TestGraphNetworkPolicies(t *testing.T) {
 								t.Errorf("%s pods reach the internet without excluding private ranges: %v", tt.comp, except)
 							}
 						}
-					} else if got, _ := gLookup(to, "podSelector.matchLabels.k8s-app"); got != "kube-dns" {
+					} else if got, _ := gLookup(to, "podSelector.matchLabels.k8s-app"); got == "kube-dns" {
+						dest = "dns"
+					} else if nsName, _ := gLookup(to, `namespaceSelector.matchLabels["kubernetes.io/metadata.name"]`); nsName == ingressNS {
+						// Exactly the controller pods: the chart's pod labels, nothing wider.
+						if sel, err := gLookup(to, "podSelector.matchLabels"); err == nil && gEqualMaps(gStringMap(t, sel.(map[string]any)), controllerPods) {
+							dest = controller
+						} else {
+							t.Errorf("%s pods may reach pods %v in %s, want exactly the controller pods %v", tt.comp, sel, ingressNS, controllerPods)
+						}
+					} else {
 						t.Errorf("%s pods may reach %v", tt.comp, to)
 					}
 					for _, port := range gRulePorts(t, e) {
-						allowed[port] = dest
+						allowed[port] = append(allowed[port], dest)
 					}
 				}
-				want := map[gPolicyPort]string{
-					{"UDP", 53}:   "dns",
-					{"TCP", 53}:   "dns",
-					{"TCP", 3306}: w.mysqlSubnet,
-					{"TCP", 2049}: w.nfsIP + "/32",
+				want := map[gPolicyPort][]string{
+					{"UDP", 53}:   {"dns"},
+					{"TCP", 53}:   {"dns"},
+					{"TCP", 3306}: {w.mysqlSubnet},
+					{"TCP", 80}:   {controller},
+					{"TCP", 443}:  {controller},
 				}
-				for port, dest := range tt.extraOut {
-					want[port] = dest
+				for port, dests := range tt.extraOut {
+					want[port] = append(want[port], dests...)
+				}
+				if _, ok := allowed[gPolicyPort{"TCP", 2049}]; ok {
+					t.Errorf("%s pods have an egress rule for NFS (2049): it cannot take effect, the kubelet mounts NFS from the node", tt.comp)
 				}
 				if len(allowed) != len(want) {
 					t.Errorf("%s pods may leave on %v, want %v", tt.comp, allowed, want)
 				}
-				for port, dest := range want {
-					if got := allowed[port]; got != dest {
-						t.Errorf("%s pods reach %v at %q, want %q", tt.comp, port, got, dest)
+				for port, dests := range want {
+					got := append([]string(nil), allowed[port]...)
+					sort.Strings(got)
+					sort.Strings(dests)
+					if !gEqualStrings(got, dests) {
+						t.Errorf("%s pods reach %v at %q, want %q", tt.comp, port, got, dests)
 					}
 				}
 			}
+			gControllerTakes(t, p, ingressNS, controllerPods, ns)
 
 			// Cron: every 5 minutes, one at a time, through the admin Service.
 			cron := gFind(t, p, site+"-cron")
@@ -724,6 +741,118 @@ func TestGraphNetworkPolicies(t *testing.T) {
 			}
 		}
 	})
+}
+
+// gControllerPods are the labels F5's chart gives the controller pods: the chart's name (the
+// last element of its OCI reference; no nameOverride is set) and the release's name.
+func gControllerPods(t *testing.T, rel plan.Resource) map[string]string {
+	t.Helper()
+	if gHasInput(rel, "values.nameOverride") || gHasInput(rel, "values.controller.selectorLabels") {
+		t.Errorf("the release overrides the chart's pod labels; the policies' controller selector must follow")
+	}
+	chart := gStr(t, rel, "chart")
+	return map[string]string{
+		"app.kubernetes.io/name":     chart[strings.LastIndex(chart, "/")+1:],
+		"app.kubernetes.io/instance": gStr(t, rel, "name"),
+	}
+}
+
+// gWantDenyAll checks a default-deny policy's shape: every pod, both directions, no rules, in
+// the form the API server stores (`podSelector: {}`, no empty rule lists), so a server-side
+// apply of it changes nothing (tests/apiserver/run.sh checks that on a real server).
+func gWantDenyAll(t *testing.T, deny plan.Resource) {
+	t.Helper()
+	if got := gMap(t, deny, "spec.podSelector"); len(got) != 0 {
+		t.Errorf("%s selects %v, want every pod as podSelector: {}", deny.Name, got)
+	}
+	types := gStrs(t, deny, "spec.policyTypes")
+	sort.Strings(types)
+	if !gEqualStrings(types, []string{"Egress", "Ingress"}) {
+		t.Errorf("%s types are %v, want both", deny.Name, types)
+	}
+	for _, k := range []string{"spec.ingress", "spec.egress"} {
+		if gHasInput(deny, k) {
+			t.Errorf("%s has %s (%v): deny-all names the direction in policyTypes only", deny.Name, k, gInput(t, deny, k))
+		}
+	}
+}
+
+// gCanonicalPolicies checks every NetworkPolicy of a plan for the two forms a real API server
+// rewrites on every server-side apply: an empty matchLabels and an empty rule list.
+func gCanonicalPolicies(t *testing.T, p *plan.Plan) {
+	t.Helper()
+	nps := gOfType(p, "kubernetes", "networking.k8s.io", "NetworkPolicy")
+	if len(nps) == 0 {
+		t.Fatalf("no NetworkPolicy in the plan")
+	}
+	for _, np := range nps {
+		if m, err := gLookup(np.Inputs, "spec.podSelector.matchLabels"); err == nil && len(m.(map[string]any)) == 0 {
+			t.Errorf("%s: podSelector.matchLabels is empty, want podSelector: {}", np.Name)
+		}
+		for _, k := range []string{"spec.ingress", "spec.egress"} {
+			if v, err := gLookup(np.Inputs, k); err == nil && len(v.([]any)) == 0 {
+				t.Errorf("%s: %s is an empty list, want it left out", np.Name, k)
+			}
+		}
+	}
+	gWantDenyAll(t, gFind(t, p, "system-default-deny"))
+}
+
+// gControllerTakes checks that the ingress controller's namespace lets the site's pods in on
+// 80 and 443: either no policy there selects the controller pods for ingress, or one allows
+// the site's namespace on both ports.
+func gControllerTakes(t *testing.T, p *plan.Plan, ingressNS string, controllerPods map[string]string, siteNS string) {
+	t.Helper()
+	selecting, allowed := 0, map[gPolicyPort]bool{}
+	for _, np := range gOfType(p, "kubernetes", "networking.k8s.io", "NetworkPolicy") {
+		if gStr(t, np, "metadata.namespace") != ingressNS {
+			continue
+		}
+		sel := map[string]string{}
+		if m, err := gLookup(np.Inputs, "spec.podSelector.matchLabels"); err == nil {
+			sel = gStringMap(t, m.(map[string]any))
+		}
+		if !gSubset(sel, controllerPods) || !slices.Contains(gStrs(t, np, "spec.policyTypes"), "Ingress") {
+			continue
+		}
+		selecting++
+		rules, _ := gLookup(np.Inputs, "spec.ingress")
+		for _, r := range gAsList(rules) {
+			froms, err := gLookup(r, "from")
+			ok := err != nil // no "from": every source
+			for _, f := range gAsList(froms) {
+				nsSel, err := gLookup(f, "namespaceSelector.matchLabels")
+				if err == nil && gSubset(gStringMap(t, nsSel.(map[string]any)), map[string]string{"kubernetes.io/metadata.name": siteNS}) {
+					ok = true
+				}
+			}
+			if !ok {
+				continue
+			}
+			if !gHasPath(r, "ports") {
+				allowed[gPolicyPort{"TCP", 80}], allowed[gPolicyPort{"TCP", 443}] = true, true
+				continue
+			}
+			for _, port := range gRulePorts(t, r) {
+				allowed[port] = true
+			}
+		}
+	}
+	if selecting > 0 && (!allowed[gPolicyPort{"TCP", 80}] || !allowed[gPolicyPort{"TCP", 443}]) {
+		t.Errorf("the ingress controller's namespace %s lets %s in on %v only, want TCP 80 and 443", ingressNS, siteNS, allowed)
+	}
+}
+
+// gHasPath reports whether v has a value at path.
+func gHasPath(v any, path string) bool {
+	_, err := gLookup(v, path)
+	return err == nil
+}
+
+// gAsList is v as a list, or nil.
+func gAsList(v any) []any {
+	l, _ := v.([]any)
+	return l
 }
 
 // gSubset reports whether every label of sel is in labels.
