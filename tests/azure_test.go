@@ -7,12 +7,14 @@ package tests
 import (
 	"encoding/base64"
 	"net/netip"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/example/wordpress-aks/infra"
 	"github.com/example/wordpress-aks/plan"
 )
 
@@ -884,6 +886,10 @@ func TestGraphAlerts(t *testing.T) {
 			{"alert-nfs-disk-full", `InstanceName == "/srv/nfs"`, 85},
 		} {
 			a := gFind(t, p, l.name)
+			// The GA API (2023-12-01), not the SDK's default 2023-03-15-preview.
+			if want := "azure-native:insights/v20231201:ScheduledQueryRule"; a.Type != want {
+				t.Errorf("%s is a %s, want %s", l.name, a.Type, want)
+			}
 			if got := gStr(t, a, "criteria.allOf[0].query"); !strings.Contains(got, l.inQuery) {
 				t.Errorf("%s query does not contain %q:\n%s", l.name, l.inQuery, got)
 			}
@@ -1033,4 +1039,138 @@ func TestGraphNoSecretOutsideASecret(t *testing.T) {
 			})
 		}
 	}
+}
+
+// TestGraphProviderVersions checks that every resource of a package asks for one and the same
+// plugin version, and that azure-native's is the one the SDK modules pin (go.mod's root
+// module), the resources registered by type token (MySQL, the managed identity) included.
+func TestGraphProviderVersions(t *testing.T) {
+	m := regexp.MustCompile(`(?m)^\s*github\.com/pulumi/pulumi-azure-native-sdk/v2 v(\S+)`).FindStringSubmatch(gProjectFile(t, "go.mod"))
+	if m == nil {
+		t.Fatal("go.mod requires no github.com/pulumi/pulumi-azure-native-sdk/v2")
+	}
+	if infra.AzureNativeVersion != m[1] {
+		t.Errorf("the program pins azure-native %q, go.mod's sdk is %q", infra.AzureNativeVersion, m[1])
+	}
+	gForStacks(t, func(t *testing.T, p *plan.Plan, w gStackWant) {
+		versions := map[string]map[string][]string{}
+		for _, r := range p.Resources {
+			pkg, _, _ := strings.Cut(r.Type, ":")
+			if pkg == "pulumi" {
+				continue
+			}
+			if versions[pkg] == nil {
+				versions[pkg] = map[string][]string{}
+			}
+			versions[pkg][r.ProviderVersion] = append(versions[pkg][r.ProviderVersion], r.Name)
+		}
+		for pkg, byVersion := range versions {
+			if len(byVersion) != 1 {
+				t.Errorf("%s resources ask for %d plugin versions: %v", pkg, len(byVersion), byVersion)
+			}
+		}
+		for v, names := range versions["azure-native"] {
+			if v != infra.AzureNativeVersion {
+				t.Errorf("azure-native resources %v ask for plugin %q, want %q", names, v, infra.AzureNativeVersion)
+			}
+		}
+		for _, name := range []string{"mysql", "mysql-require-secure-transport", "aks-identity", "mysql-db-tech"} {
+			if got := gFind(t, p, name).ProviderVersion; got != infra.AzureNativeVersion {
+				t.Errorf("%s asks for azure-native %q, want %q", name, got, infra.AzureNativeVersion)
+			}
+		}
+	})
+}
+
+// gImages returns every container image in the plan's Kubernetes resources, by resource name.
+func gImages(t *testing.T, p *plan.Plan) map[string][]string {
+	t.Helper()
+	out := map[string][]string{}
+	for _, r := range p.Resources {
+		if !strings.HasPrefix(r.Type, "kubernetes:") {
+			continue
+		}
+		gWalkStrings(r.Inputs, "", func(path, s string) {
+			if strings.HasSuffix(path, ".image") && strings.Contains(path, "ontainers[") {
+				out[r.Name] = append(out[r.Name], s)
+			}
+		})
+	}
+	return out
+}
+
+// TestGraphImageModes checks both ways of getting the image: the ACR build from images/ (the
+// stack files), and a prebuilt wordpress.imageReference, with which nothing is built and every
+// pod runs the reference.
+func TestGraphImageModes(t *testing.T) {
+	t.Run("build", func(t *testing.T) {
+		gForStacks(t, func(t *testing.T, p *plan.Plan, w gStackWant) {
+			build := gFind(t, p, "image-build")
+			if build.Type != "azure-native:containerregistry:TaskRun" {
+				t.Errorf("image-build is a %s", build.Type)
+			}
+			tag := gStr(t, build, "forceUpdateTag")
+			if got := gInt(t, build, "runRequest.timeout"); got <= 0 {
+				t.Errorf("the build has no timeout: %d", got)
+			}
+			want := strings.ToLower(gStr(t, gFind(t, p, "registry"), "registryName")) + ".azurecr.io/wordpress:" + tag
+			images := gImages(t, p)
+			if len(images) == 0 {
+				t.Fatal("no container images in the plan")
+			}
+			for name, refs := range images {
+				for _, ref := range refs {
+					if strings.Contains(ref, "/wordpress") && ref != want {
+						t.Errorf("%s runs %q, want %q", name, ref, want)
+					}
+				}
+			}
+			for _, site := range gSiteNames(w) {
+				for _, d := range []string{site + "-user", site + "-admin"} {
+					if !gDependsOn(gFind(t, p, d), "image-build") {
+						t.Errorf("%s does not wait for the image build", d)
+					}
+				}
+			}
+		})
+	})
+	t.Run("prebuilt", func(t *testing.T) {
+		const ref = "ghcr.io/example/wordpress@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+		for _, stack := range graphStacks {
+			t.Run(stack, func(t *testing.T) {
+				src := gStackSource(t, stack)
+				src.Values[graphProject+":wordpress"] = `{"imageReference":"` + ref + `"}`
+				graphPlansMu.Lock()
+				p, err := plan.RunSource(graphProject, stack, src)
+				graphPlansMu.Unlock()
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, r := range p.Resources {
+					if strings.HasSuffix(r.Type, ":TaskRun") || strings.HasPrefix(r.Name, "image-context") {
+						t.Errorf("%s (%s) is in the plan; with a prebuilt image nothing is built", r.Name, r.Type)
+					}
+					if gDependsOn(r, "image-build") {
+						t.Errorf("%s waits for an image build", r.Name)
+					}
+				}
+				images := gImages(t, p)
+				n := 0
+				for name, refs := range images {
+					for _, got := range refs {
+						if strings.Contains(got, "wordpress") {
+							n++
+							if got != ref {
+								t.Errorf("%s runs %q, want %q", name, got, ref)
+							}
+						}
+					}
+				}
+				// Two Deployments per site at least.
+				if n < 2*len(gWants[stack].sites) {
+					t.Errorf("%d containers run the WordPress image, want at least %d: %v", n, 2*len(gWants[stack].sites), images)
+				}
+			})
+		}
+	})
 }
