@@ -135,6 +135,8 @@ func TestEveryRegionHasATable(t *testing.T) {
 				t.Errorf("%s %s: confirmed, but no source gives it for this region", r, it.Key)
 			case !isVM && !strings.Contains(it.Source, "japaneast"):
 				t.Errorf("%s %s: the source should say what it was derived from: %q", r, it.Key, it.Source)
+			case !date.MatchString(it.Source):
+				t.Errorf("%s %s: the source should carry its date: %q", r, it.Key, it.Source)
 			}
 		}
 	}
