@@ -105,7 +105,9 @@ type PoolDemand struct {
 // admin Deployment at full size plus the one surge pod a rollout adds (maxSurge 1, k8s
 // workload.go), and AKS's own Deployments on the System-mode pool. The ingress controller has
 // no node selector and is counted by validateCapacity against whatever room the untainted
-// pools have left.
+// pools have left. Not counted: each site's database Job and its cron pods (k8s/database.go,
+// k8s/cron.go), which live for seconds and request 64Mi and 32Mi; the surge pods' margin, which
+// only a rollout fills, covers them.
 func (c Config) Demand() []PoolDemand {
 	mem := quantityMiB(c.WordPress.Memory)
 	cpu := cpuMilli(c.WordPress.CPURequest)
