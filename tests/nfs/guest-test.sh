@@ -1,0 +1,296 @@
+#!/bin/bash
+# The NFS tier's test, run as root inside the Debian 12 guest (tests/nfs/run.sh boots it; this
+# file is /payload/entry there). Everything it knows about the project comes from the plan's
+# output in /payload/facts (see tests/nfs/planfacts): the NFS VM's cloud-init files and command,
+# the PersistentVolume's server, path and mountOptions, the sites' subPath, the disk alert.
+#
+# What differs from the Ubuntu 24.04 VM, and how the difference stays out of setup.sh:
+#   - No cloud-init: the test writes the cloud-config's write_files and runs its runcmd itself.
+#   - No /dev/disk/azure (Azure's udev rules): DEVICE names the data disk (a knob setup.sh has).
+#   - No network: the guest has no package sources, so setup.sh's `apt-get update` fetches
+#     nothing and its `apt-get install nfs-kernel-server lsscsi` finds them installed.
+#   - Debian's nfs-utils 2.6.2 and kernel 6.1 instead of Ubuntu's 2.6.4 and 6.8: the same nfsd
+#     export and port checks, the same systemd units.
+#   - One machine: the "node" is a network namespace on a veth pair, with an address in the
+#     AKS subnet (the export's client range) and a route to the server's planned address.
+# Results go to the second serial port, one "ok NAME", "not ok NAME" or "# NOTE" a line.
+set -u
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+facts=/payload/facts
+results=/dev/ttyS1
+data=/dev/disk/by-id/virtio-wpdata
+parted=/dev/disk/by-id/virtio-wpparted
+work=/run/wp-tier
+mkdir -p "$work"
+t0=$SECONDS
+
+say() { printf '%s\n' "$*" >>"$results"; printf 'wp-tier: %s\n' "$*"; }
+fact() { cat "$facts/$1"; }
+pass() { say "ok $1"; }
+fail() {
+	say "not ok $1"
+	if [ -s "$work/out" ]; then
+		tail -n 15 "$work/out" | sed 's/^/#   /' >>"$results"
+	fi
+}
+# check NAME CMD...: CMD's output goes to $work/out, shown when it fails.
+check() {
+	name=$1
+	shift
+	if "$@" >"$work/out" 2>&1; then pass "$name"; else fail "$name"; fi
+}
+# expect_fail NAME CMD...: passes when CMD fails.
+expect_fail() {
+	name=$1
+	shift
+	if "$@" >"$work/out" 2>&1; then fail "$name"; else pass "$name"; fi
+}
+note() { say "# $*"; }
+section() { note "$* (at $((SECONDS - t0)) s)"; }
+
+# The settings the program generated (written from the cloud-config below).
+settings=/etc/default/wp-nfs
+uid=$(fact pod-uid)
+as_web() { setpriv --reuid="$uid" --regid="$uid" --clear-groups "$@"; }
+as_other() { setpriv --reuid=1000 --regid=1000 --clear-groups "$@"; }
+# The web uid leaves markers here (lock held, writer progress).
+chown "$uid" "$work"
+
+# --- 1. The NFS VM's first boot, as cloud-init runs it ------------------------------------
+section "guest up"
+while read -r path mode; do
+	install -D -m "$mode" "$facts/files$path" "$path"
+done <"$facts/files.list"
+# shellcheck disable=SC1090 # the program's settings
+. "$settings"
+read -r -a runcmd <"$facts/runcmd"
+note "setup: ${runcmd[*]} with DEVICE=$data; settings: $(tr '\n' ' ' <"$settings")"
+setup() { DEVICE=$1 "${runcmd[@]}"; }
+
+started=$SECONDS
+check "setup.sh runs on a blank disk as cloud-init runs it" setup "$data"
+note "setup.sh took $((SECONDS - started)) s"
+fs_type() { blkid -p -o value -s "${2:-TYPE}" "$1"; }
+is_ext4() { [ "$(fs_type "$data")" = ext4 ]; }
+check "the blank disk now holds ext4" is_ext4
+fstab_ok() {
+	lines=$(awk -v mp="$MOUNTPOINT" '$2 == mp' /etc/fstab)
+	echo "$lines"
+	[ "$(printf '%s\n' "$lines" | grep -c .)" = 1 ] &&
+		printf '%s\n' "$lines" | grep -q "^UUID=$(fs_type "$data" UUID) .*nofail"
+}
+check "fstab mounts the disk by UUID at $MOUNTPOINT, nofail" fstab_ok
+mounted_at() { [ "$(findmnt -n -o SOURCE --mountpoint "$1")" = "$(readlink -f "$data")" ]; }
+check "the data disk is mounted at $MOUNTPOINT" mounted_at "$MOUNTPOINT"
+check "nfs-server is active and enabled" sh -c 'systemctl is-active nfs-server && systemctl is-enabled nfs-server'
+exported_with() {
+	line=$(exportfs -v | tr -d ' \t\n' | grep -o "$EXPORT_DIR$CLIENT_CIDR([^)]*)") || return 1
+	echo "$line"
+	for o in $(echo "$1" | tr , ' '); do
+		case ",${line#*(}" in *",$o,"* | *",$o)"*) ;; *)
+			echo "missing $o"
+			return 1
+			;;
+		esac
+	done
+}
+check "nfsd exports $EXPORT_DIR to $CLIENT_CIDR with the program's options" exported_with "$EXPORT_OPTIONS"
+check "nfsd serves NFSv4.1 and 4.2 only" sh -c 'cat /proc/fs/nfsd/versions; grep -q -- "-3 +4 -4.0 +4.1 +4.2" /proc/fs/nfsd/versions'
+
+# --- 2. A second run changes nothing --------------------------------------------------------
+section "second run"
+state() {
+	cat /etc/fstab "$EXPORTS_FILE_REAL" /etc/nfs.conf.d/wordpress.conf
+	blkid -p -o value -s UUID "$data"
+	stat -c '%u:%g %a' "$EXPORT_DIR"
+}
+EXPORTS_FILE_REAL=/etc/exports.d/wordpress.exports
+state >"$work/state1"
+echo kept >"$EXPORT_DIR/.kept"
+check "setup.sh runs again" setup "$data"
+state >"$work/state2"
+check "a second run changes neither fstab, exports, nfs.conf nor the file system" diff "$work/state1" "$work/state2"
+check "a second run keeps the files on the disk" grep -qx kept "$EXPORT_DIR/.kept"
+rm -f "$EXPORT_DIR/.kept"
+
+# --- 3. A partitioned disk is refused --------------------------------------------------------
+section "partitioned disk"
+expect_fail "setup.sh refuses a partitioned disk" setup "$parted"
+cp "$work/out" "$work/refusal"
+check "it says why" grep -q "refusing to touch it" "$work/refusal"
+untouched() { [ -n "$(fs_type "$parted" PTTYPE)" ] && [ -z "$(fs_type "$parted")" ]; }
+check "the partitioned disk is untouched" untouched
+state >"$work/state3"
+check "the refusal changes nothing of the server" diff "$work/state1" "$work/state3"
+
+# --- 4. The node: a network namespace in the AKS subnet --------------------------------------
+section "mount"
+server=$(fact nfs-server)
+path=$(fact nfs-path)
+options=$(fact mount-options)
+site=$(fact subpath)
+IFS=./ read -r a b c d prefix <<<"$CLIENT_CIDR"
+node_ip=$a.$b.$c.$((d + 4))
+ip netns add node
+ip link add wp-srv type veth peer name wp-node netns node
+ip addr add "$server/32" dev wp-srv
+ip link set wp-srv up
+ip route add "$CLIENT_CIDR" dev wp-srv
+ip -n node link set lo up
+ip -n node addr add "$node_ip/$prefix" dev wp-node
+ip -n node link set wp-node up
+ip -n node route add "$server/32" dev wp-node
+note "node $node_ip/$prefix mounts $server:$path with $options (from the PersistentVolume)"
+
+# The kubelet mounts the volume under its pod directory with the PersistentVolume's options.
+mnt=/var/lib/kubelet/pods/tier/volumes/kubernetes.io~nfs/wp-content
+mkdir -p "$mnt"
+node_mount() { timeout 180 nsenter --net=/run/netns/node mount -t nfs -o "$options" "$server:$path" "$mnt"; }
+check "the node mounts the export with the PersistentVolume's mountOptions" node_mount
+mounted_with() {
+	line=$(awk -v m="$mnt" '$2 == m {print $4}' /proc/mounts)
+	echo "$line"
+	for o in vers=4.1 hard noresvport timeo=600 retrans=2 noatime; do
+		case ",$line," in *",$o,"*) ;; *) return 1 ;; esac
+	done
+}
+check "the kernel mounted it with vers=4.1, hard, noresvport" mounted_with
+client_port() { ip netns exec node ss -tnH state established "dst $server:2049" | awk '{split($3, a, ":"); print a[2]}' | head -1; }
+port=$(client_port)
+note "the node's NFS connection comes from port ${port:-none}"
+check "the node connects from a port >= 1024 (noresvport), which the export must accept" test "${port:-0}" -ge 1024
+
+# --- 5. The kubelet's subPath, then WordPress's own file operations --------------------------
+section "file operations"
+check "the kubelet creates the site's subPath as root with the volume root's mode" \
+	sh -c "mkdir -m \$(stat -c %a $mnt) $mnt/$site"
+dir=$mnt/$site
+srv=$EXPORT_DIR/$site
+owner_is() { [ "$(stat -c %u:%g "$2")" = "$1" ] || { stat -c '%n %u:%g' "$2"; return 1; }; }
+both_owned() { owner_is "$EXPORT_UID:$EXPORT_GID" "$dir/$1" && owner_is "$EXPORT_UID:$EXPORT_GID" "$srv/$1"; }
+check "the subPath is owned by $EXPORT_UID:$EXPORT_GID (root squashed), on the node and on the disk" both_owned .
+check "uid $uid creates and writes a file" as_web sh -c "printf 'hello wp-content\n' >$dir/a.txt"
+check "uid $uid reads it back" as_web sh -c "[ \"\$(cat $dir/a.txt)\" = 'hello wp-content' ]"
+check "uid $uid creates a directory (a plugin's)" as_web mkdir -p "$dir/plugins/p1"
+check "uid $uid renames a file" as_web sh -c "mv $dir/a.txt $dir/plugins/p1/b.txt && [ ! -e $dir/a.txt ] && [ -e $srv/plugins/p1/b.txt ]"
+check "numeric owners are $EXPORT_UID:$EXPORT_GID on the node and on the disk" both_owned plugins/p1/b.txt
+check "uid $uid takes a lock (flock)" as_web flock -n "$dir/.lock" true
+# The holder keeps the lock until told to let go.
+as_web flock "$dir/.lock" sh -c "touch $work/held; while [ ! -e $work/release ]; do sleep 0.1; done" &
+holder=$!
+i=0
+while [ ! -e "$work/held" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+expect_fail "a second lock on the same file is refused while the first is held" as_web flock -n "$dir/.lock" true
+touch "$work/release"
+wait "$holder"
+check "the lock is free again once its holder is gone" as_web flock -w 30 "$dir/.lock" true
+check "uid $uid deletes a file" as_web sh -c "rm $dir/plugins/p1/b.txt && [ ! -e $srv/plugins/p1/b.txt ]"
+other_writes() { as_other sh -c "echo x >$dir/other.txt" && both_owned other.txt; }
+check "another uid (1000) writes as $EXPORT_UID:$EXPORT_GID (all_squash)" other_writes
+root_writes() { echo x >"$dir/root.txt" && both_owned root.txt; }
+check "root on the node writes as $EXPORT_UID:$EXPORT_GID" root_writes
+expect_fail "root on the node cannot give a file away (chown)" chown 1000:1000 "$dir/root.txt"
+
+# --- 6. The server goes away under a writer (hard mount) -------------------------------------
+# The writer opens, appends one numbered line and closes (close-to-open: each line reaches the
+# server before the next), and logs when each line was done. The server stops for 10 s (a VM
+# restart, shorter), then starts: the writer must wait, then carry on, and lose nothing.
+section "server restart under a writer"
+down_for=10
+writer() {
+	n=0
+	while [ ! -e "$work/stop" ]; do
+		n=$((n + 1))
+		printf 'line %d\n' "$n" >>"$dir/uploads.log" || exit 1
+		printf '%d %s\n' "$n" "$(date +%s.%N)" >>"$work/writer.times"
+	done
+}
+rm -f "$work/stop" "$work/writer.times"
+as_web bash -c "$(declare -f writer); work=$work dir=$dir; writer" &
+writer_pid=$!
+lines() { wc -l <"$work/writer.times" 2>/dev/null || echo 0; }
+wait_lines() { i=0; while [ "$(lines)" -lt "$1" ] && [ $i -lt "$2" ]; do sleep 0.5; i=$((i + 1)); done; }
+wait_lines 20 240
+before=$(lines)
+restart_started=$(date +%s.%N)
+systemctl stop nfs-server
+sleep "$down_for"
+systemctl start nfs-server
+restart_done=$(date +%s.%N)
+wait_lines $(($(lines) + 20)) 480
+after=$(lines)
+touch "$work/stop"
+wait "$writer_pid"
+writer_status=$?
+total=$(lines)
+note "writer: $before lines before the restart, $after when checked after it, $total in all"
+# The stall: the longest wait between two lines once the server began to stop.
+stall=$(awk -v s="$restart_started" 'NR > 1 && $2 > s && $2 - prev > gap {gap = $2 - prev} {prev = $2} END {printf "%.1f", gap}' "$work/writer.times")
+typical=$(awk 'NR > 1 {print $2 - prev} {prev = $2}' "$work/writer.times" | sort -n | awk '{v[NR] = $1} END {printf "%.2f", v[int((NR + 1) / 2)]}')
+note "nfs-server stop, ${down_for} s down, start: $(awk -v a="$restart_started" -v b="$restart_done" 'BEGIN {printf "%.1f", b - a}') s; the writer's longest wait was $stall s (a write takes $typical s as a rule)"
+check "the writer never saw an error (hard mount)" test "$writer_status" = 0
+stalled() { awk -v s="$stall" -v d="$down_for" 'BEGIN {exit !(s >= d)}'; }
+check "the writer stalled while the server was down (at least ${down_for} s)" stalled
+check "the writer resumed after the restart" test "$after" -ge $((before + 20))
+check "no write was lost: the file holds lines 1..$total in order (on the disk)" \
+	sh -c "seq 1 $total | sed 's/^/line /' | cmp - $srv/uploads.log"
+sync
+echo 3 >/proc/sys/vm/drop_caches
+check "and read back through the mount" sh -c "seq 1 $total | sed 's/^/line /' | cmp - $dir/uploads.log"
+
+# --- 7. The disk fills up ---------------------------------------------------------------------
+section "disk full"
+(cd "$srv" && find . -type f -print0 | sort -z | xargs -0 sha256sum) >"$work/sums"
+fill_out=$(as_web dd if=/dev/zero of="$dir/fill" bs=1M conv=fsync 2>&1)
+fill_status=$?
+echo "$fill_out" >"$work/out"
+if [ "$fill_status" != 0 ] && echo "$fill_out" | grep -q "No space left on device"; then
+	pass "filling the disk through the mount fails with ENOSPC"
+else
+	fail "filling the disk through the mount fails with ENOSPC"
+fi
+expect_fail "a new small write fails too" as_web dd if=/dev/zero of="$dir/more" bs=4k count=1 conv=fsync
+sync
+echo 3 >/proc/sys/vm/drop_caches
+check "files written before are intact (on the disk)" sh -c "cd $srv && sha256sum -c --quiet $work/sums"
+check "and through the mount" sh -c "cd $dir && sha256sum -c --quiet $work/sums"
+# The alert reads the Azure Monitor agent's "Logical Disk" "% Used Space" for the instance its
+# query names; the agent takes it from the mounted file system's statvfs, as df does.
+instance=$(fact alert-instance)
+threshold=$(fact alert-threshold)
+check "the alert's counter instance ($instance) is the data disk's mount point" \
+	mounted_at "$instance"
+used_pct() { stat -f -c '%b %f %a' "$1" | awk '{used = $1 - $2; printf "%d", used * 100 / (used + $3)}'; }
+pct=$(used_pct "$instance")
+note "statvfs($instance): $pct% used; the alert fires above $threshold%"
+check "statvfs of $instance reports more than the alert's $threshold%" test "$pct" -gt "$threshold"
+rm -f "$dir/fill" "$dir/more"
+check "after a delete, writes work again" as_web dd if=/dev/zero of="$dir/more" bs=4k count=1 conv=fsync
+rm -f "$dir/more"
+
+# --- 8. Negative control: the option pair the first version shipped ---------------------------
+# The same script and settings, with the export's insecure taken out: the node's mount (with
+# noresvport) must be refused, and the server must say why (nfsd says it only with its "fh"
+# debug flag on).
+section "negative control"
+rpcdebug -m nfsd -s fh >/dev/null
+umount "$mnt"
+sed "s/^EXPORT_OPTIONS=.*/EXPORT_OPTIONS=$(echo "$EXPORT_OPTIONS" | tr , '\n' | grep -vx insecure | paste -sd, -)/" \
+	"$settings" >"$work/old-settings"
+note "old export options: $(grep ^EXPORT_OPTIONS= "$work/old-settings")"
+refusals() { dmesg | grep -c "request from insecure port"; }
+refused_before=$(refusals)
+check "setup.sh writes the old export" env WP_NFS_ENV="$work/old-settings" DEVICE="$data" "${runcmd[@]}"
+expect_fail "negative control: the old pair (export without insecure, noresvport mount) is refused" node_mount
+cp "$work/out" "$work/refused"
+check "negative control: mount.nfs says why (permission)" grep -Eq "Operation not permitted|access denied" "$work/refused"
+check "negative control: the server logs 'request from insecure port'" test "$(refusals)" -gt "$refused_before"
+mountpoint -q "$mnt" && umount "$mnt"
+rpcdebug -m nfsd -c fh >/dev/null
+check "setup.sh restores the program's export" setup "$data"
+check "and the node mounts again" node_mount
+check "with the site's files in place" sh -c "seq 1 $total | sed 's/^/line /' | cmp - $dir/uploads.log"
+umount "$mnt"
+
+section "end"
+say "done"
