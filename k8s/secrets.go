@@ -4,9 +4,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
+	"sort"
 	"strings"
 
-	"github.com/example/wordpress-aks/infra"
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -28,13 +29,56 @@ const (
 	secretMountPath    = "/run/secrets/wordpress"
 	secretKeyDBPass    = "db-password"
 	secretKeySMTPPass  = "smtp-password"
-	keyLength          = 64
-	dbPasswordLength   = 32
 	annotationChecksum = "wordpress-aks/secret-checksum"
 )
 
 // secretFile is the file name of a WordPress key in the Secret: AUTH_KEY -> auth-key.
 func secretFile(key string) string { return strings.ToLower(strings.ReplaceAll(key, "_", "-")) }
+
+// WordPressKeys returns the names of WordPress's eight keys and salts (AUTH_KEY ... NONCE_SALT),
+// the keys SiteSecrets.AuthKeys must hold.
+func WordPressKeys() []string { return slices.Clone(wordpressKeys) }
+
+// SecretFile returns the file a WordPress key becomes in the site's Secret (AUTH_KEY ->
+// auth-key); the program names the key's generator after it, as the layer once did.
+func SecretFile(key string) string { return secretFile(key) }
+
+// SiteSecrets are a site's generated secrets. They are made outside this layer (by the program
+// with pulumi-random, by a test with Pulumi secrets of its own) so that the layer registers no
+// random resources and runs wherever the kubernetes provider does. Every value should be a
+// Pulumi secret; the Secrets that carry them are secret whatever they are given.
+type SiteSecrets struct {
+	// DBPassword is the password of the site's own MySQL user.
+	DBPassword pulumi.StringOutput
+	// AuthKeys maps each of WordPressKeys to its value; it must hold all eight and no other.
+	AuthKeys map[string]pulumi.StringOutput
+}
+
+// check reports what a site's secrets lack or hold too many of, naming keys, never values.
+func (s SiteSecrets) check(site string) error {
+	var missing, unknown []string
+	if s.DBPassword == (pulumi.StringOutput{}) {
+		missing = append(missing, "DBPassword")
+	}
+	for _, k := range wordpressKeys {
+		if v, ok := s.AuthKeys[k]; !ok || v == (pulumi.StringOutput{}) {
+			missing = append(missing, k)
+		}
+	}
+	for k := range s.AuthKeys {
+		if !slices.Contains(wordpressKeys, k) {
+			unknown = append(unknown, k)
+		}
+	}
+	sort.Strings(unknown)
+	switch {
+	case len(missing) > 0:
+		return fmt.Errorf("site %s: secrets lack %s", site, strings.Join(missing, ", "))
+	case len(unknown) > 0:
+		return fmt.Errorf("site %s: secrets hold unknown keys %s (allowed: %s)", site, strings.Join(unknown, ", "), strings.Join(wordpressKeys, ", "))
+	}
+	return nil
+}
 
 // siteSecrets is the site's Secret and what is derived from it.
 type siteSecrets struct {
@@ -48,19 +92,13 @@ type siteSecrets struct {
 	DBSecret *corev1.Secret
 }
 
-// newSecrets generates the site's database password and keys and stores them in its Secret.
-func (b *siteBuild) newSecrets(ns *corev1.Namespace, system *System) (*siteSecrets, error) {
-	dbPassword, err := infra.NewPassword(b.ctx, b.name("db-password"), dbPasswordLength, b.child()...)
-	if err != nil {
-		return nil, err
-	}
+// newSecrets stores the site's database password and keys, handed in, in its Secret.
+func (b *siteBuild) newSecrets(ns *corev1.Namespace, system *System, in SiteSecrets) (*siteSecrets, error) {
+	dbPassword := in.DBPassword
 	data := pulumi.StringMap{secretKeyDBPass: dbPassword}
 	values := []any{dbPassword}
 	for _, k := range wordpressKeys {
-		v, err := infra.NewPassword(b.ctx, b.name(secretFile(k)), keyLength, b.child()...)
-		if err != nil {
-			return nil, err
-		}
+		v := in.AuthKeys[k]
 		data[secretFile(k)] = v
 		values = append(values, v)
 	}

@@ -31,6 +31,15 @@ type SiteArgs struct {
 	Provider   *kubernetes.Provider
 	Controller *Controller
 	System     *System
+	// Secrets are the site's generated secrets, made by the caller (see SiteSecrets).
+	Secrets SiteSecrets
+}
+
+// SiteURN returns the URN New gives the component of the site named site. The program aliases
+// the site's passwords with it: they were the component's children before they moved out of
+// this layer, and an alias keeps their values instead of generating new ones.
+func SiteURN(ctx *pulumi.Context, site string) pulumi.URNOutput {
+	return pulumi.CreateURN(pulumi.String(site), pulumi.String(siteType), nil, pulumi.String(ctx.Project()), pulumi.String(ctx.Stack()))
 }
 
 // siteBuild carries what the site's parts share while they are created.
@@ -59,6 +68,9 @@ func (b *siteBuild) name(part string) string { return b.site.Name + "-" + part }
 // NewSite creates one site as a component: its namespace, secrets, wp-content volume, database
 // user, Deployments, Services, Ingress, policies and cron.
 func NewSite(ctx *pulumi.Context, name string, args *SiteArgs, opts ...pulumi.ResourceOption) (*Site, error) {
+	if err := args.Secrets.check(args.Site.Name); err != nil {
+		return nil, err
+	}
 	s := &Site{
 		Namespace: args.Config.Names().SiteNamespace(args.Site.Name),
 		URL:       infra.SiteURL(args.Site),
@@ -91,7 +103,7 @@ func NewSite(ctx *pulumi.Context, name string, args *SiteArgs, opts ...pulumi.Re
 		return nil, fmt.Errorf("create namespace for site %s: %w", name, err)
 	}
 
-	secrets, err := b.newSecrets(ns, args.System)
+	secrets, err := b.newSecrets(ns, args.System, args.Secrets)
 	if err != nil {
 		return nil, err
 	}

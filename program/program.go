@@ -28,7 +28,11 @@ func Run(ctx *pulumi.Context) error {
 	if err != nil {
 		return fmt.Errorf("azure layer: %w", err)
 	}
-	if _, err := k8s.New(ctx, cfg, azure); err != nil {
+	secrets, err := newSiteSecrets(ctx, cfg)
+	if err != nil {
+		return fmt.Errorf("site secrets: %w", err)
+	}
+	if _, err := k8s.New(ctx, cfg, azure, secrets); err != nil {
 		return fmt.Errorf("kubernetes layer: %w", err)
 	}
 
