@@ -110,6 +110,7 @@ if [ -w /dev/kvm ]; then
 		kill "$qemu_pid" 2>/dev/null || true
 		wait "$qemu_pid" 2>/dev/null || true
 		qemu_pid=''
+		echo "nfs tier: KVM did not boot the guest here (see above); using TCG"
 	fi
 fi
 if [ "$accel" = tcg ]; then
