@@ -98,9 +98,9 @@ func NFSMountOptions() []string {
 	return slices.Clone(nfsMountOptions)
 }
 
-// nfsOptionConflicts returns what would make Linux nfsd refuse, or serve other than meant, a
-// client that mounts an export that has the export options with the mount options; none when
-// they fit. The rules come from exports(5), nfs(5) and fs/nfsd.
+// nfsOptionConflicts lists why Linux nfsd would refuse (or serve other than meant) a client that
+// mounts with the mount options an export made with the export options; nil when the pair fits.
+// The rules come from exports(5), nfs(5) and fs/nfsd.
 func nfsOptionConflicts(export, mount []string) []string {
 	var out []string
 	// A secure export (the default) refuses requests from source ports >= 1024
