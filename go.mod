@@ -12,7 +12,7 @@ require (
 	github.com/pulumi/pulumi-azure-native-sdk/operationalinsights/v2 v2.90.0
 	github.com/pulumi/pulumi-azure-native-sdk/resources/v2 v2.90.0
 	github.com/pulumi/pulumi-azure-native-sdk/storage/v2 v2.90.0
-	github.com/pulumi/pulumi-azure-native-sdk/v2 v2.90.0 // indirect
+	github.com/pulumi/pulumi-azure-native-sdk/v2 v2.90.0
 	github.com/pulumi/pulumi-random/sdk/v4 v4.18.0
 	github.com/pulumi/pulumi/sdk/v3 v3.274.1
 )
@@ -21,6 +21,7 @@ require (
 	github.com/pulumi/pulumi-azure-native-sdk/consumption/v2 v2.90.0
 	github.com/pulumi/pulumi-azure-native-sdk/recoveryservices/v2 v2.90.0
 	github.com/pulumi/pulumi-kubernetes/sdk/v4 v4.32.0
+	gopkg.in/yaml.v3 v3.0.1
 	k8s.io/api v0.34.2
 	k8s.io/pod-security-admission v0.34.2
 	sigs.k8s.io/yaml v1.6.0
@@ -136,7 +137,6 @@ require (
 	google.golang.org/grpc v1.83.2 // indirect
 	google.golang.org/protobuf v1.36.11 // indirect
 	gopkg.in/inf.v0 v0.9.1 // indirect
-	gopkg.in/yaml.v3 v3.0.1 // indirect
 	k8s.io/apimachinery v0.34.2 // indirect
 	k8s.io/component-base v0.34.2 // indirect
 	k8s.io/klog/v2 v2.130.1 // indirect
