@@ -8,12 +8,7 @@ load lib/common
 ADMIN_PASSWORD='Adm-pass-93c1d0'
 
 setup_file() {
-	W=$(new_workdir)
-	export W
-	mariadb_init "$W/db"
-	DB_PORT=$(free_port)
-	export DB_PORT
-	mariadb_start "$W/db" "$DB_PORT"
+	start_db_workdir
 	mariadb_sql "$W/db" "CREATE USER 'azadmin'@'%' IDENTIFIED BY '$ADMIN_PASSWORD';
 		GRANT ALL PRIVILEGES ON *.* TO 'azadmin'@'%' WITH GRANT OPTION;
 		CREATE DATABASE other; CREATE TABLE other.secret (x INT);

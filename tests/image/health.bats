@@ -7,12 +7,7 @@ load lib/common
 PASSWORD='Db-pass-7f3a91'
 
 setup_file() {
-	W=$(new_workdir)
-	export W
-	mariadb_init "$W/db"
-	DB_PORT=$(free_port)
-	export DB_PORT
-	mariadb_start "$W/db" "$DB_PORT"
+	start_db_workdir
 	db_site "$W/db" wp wpuser "$PASSWORD"
 	printf '%s\n' "$PASSWORD" >"$W/password"
 	printf 'wrong-%s\n' "$PASSWORD" >"$W/wrong-password"

@@ -11,12 +11,7 @@ SMTP_PASSWORD='Smtp-pass-5e1c77'
 DB_PASSWORD='Db-pass-mail-0b2d'
 
 setup_file() {
-	W=$(new_workdir)
-	export W
-	mariadb_init "$W/db"
-	DB_PORT=$(free_port)
-	export DB_PORT
-	mariadb_start "$W/db" "$DB_PORT"
+	start_db_workdir
 	db_site "$W/db" wp wpuser "$DB_PASSWORD"
 	printf '%s\n' "$DB_PASSWORD" >"$W/db-password"
 	printf '%s\n' "$SMTP_PASSWORD" >"$W/smtp-password"

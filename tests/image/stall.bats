@@ -19,12 +19,7 @@ LIVENESS_TIMEOUT=3
 READINESS_TIMEOUT=7
 
 setup_file() {
-	W=$(new_workdir)
-	export W
-	mariadb_init "$W/db"
-	DB_PORT=$(free_port)
-	export DB_PORT
-	mariadb_start "$W/db" "$DB_PORT"
+	start_db_workdir
 	db_site "$W/db" wp wpuser "$PASSWORD"
 	printf '%s\n' "$PASSWORD" >"$W/password"
 	chmod 0644 "$W/password"

@@ -77,6 +77,17 @@ mariadb_init() {
 		--auth-root-authentication-method=normal --skip-test-db >"$d/install.log" 2>&1
 }
 
+# start_db_workdir makes the test file's scratch directory ($W) and a MariaDB server in it on a
+# free port ($DB_PORT), both exported for the tests, as every file that needs a database starts.
+start_db_workdir() {
+	W=$(new_workdir)
+	export W
+	mariadb_init "$W/db"
+	DB_PORT=$(free_port)
+	export DB_PORT
+	mariadb_start "$W/db" "$DB_PORT"
+}
+
 # mariadb_start DIR PORT [mariadbd options...]: starts it on 127.0.0.1:PORT and waits
 # until it answers. The options are kept in DIR/args for mariadb_restart.
 mariadb_start() {
