@@ -84,6 +84,10 @@ mounted_at() { [ "$(findmnt -n -o SOURCE --mountpoint "$1")" = "$(readlink -f "$
 check "the data disk is mounted at $MOUNTPOINT" mounted_at "$MOUNTPOINT"
 check "nfs-server is active and enabled" sh -c 'systemctl is-active nfs-server && systemctl is-enabled nfs-server'
 exported_with() {
+	[ -n "$1" ] || {
+		echo "the settings name no EXPORT_OPTIONS"
+		return 1
+	}
 	line=$(exportfs -v | tr -d ' \t\n' | grep -o "$EXPORT_DIR$CLIENT_CIDR([^)]*)") || return 1
 	echo "$line"
 	for o in $(echo "$1" | tr , ' '); do
@@ -94,7 +98,7 @@ exported_with() {
 		esac
 	done
 }
-check "nfsd exports $EXPORT_DIR to $CLIENT_CIDR with the program's options" exported_with "$EXPORT_OPTIONS"
+check "nfsd exports $EXPORT_DIR to $CLIENT_CIDR with the program's options" exported_with "${EXPORT_OPTIONS:-}"
 check "nfsd serves NFSv4.1 and 4.2 only" sh -c 'cat /proc/fs/nfsd/versions; grep -q -- "-3 +4 -4.0 +4.1 +4.2" /proc/fs/nfsd/versions'
 
 # --- 2. A second run changes nothing --------------------------------------------------------
@@ -275,7 +279,7 @@ rm -f "$dir/more"
 section "negative control"
 rpcdebug -m nfsd -s fh >/dev/null
 umount "$mnt"
-sed "s/^EXPORT_OPTIONS=.*/EXPORT_OPTIONS=$(echo "$EXPORT_OPTIONS" | tr , '\n' | grep -vx insecure | paste -sd, -)/" \
+sed "s/^EXPORT_OPTIONS=.*/EXPORT_OPTIONS=$(echo "${EXPORT_OPTIONS:-}" | tr , '\n' | grep -vx insecure | paste -sd, -)/" \
 	"$settings" >"$work/old-settings"
 note "old export options: $(grep ^EXPORT_OPTIONS= "$work/old-settings")"
 refusals() { dmesg | grep -c "request from insecure port"; }
