@@ -213,7 +213,14 @@ rm -f "$work/stop" "$work/writer.times"
 as_web bash -c "$(declare -f writer); work=$work dir=$dir; writer" &
 writer_pid=$!
 lines() { wc -l <"$work/writer.times" 2>/dev/null || echo 0; }
-wait_lines() { i=0; while [ "$(lines)" -lt "$1" ] && [ $i -lt "$2" ]; do sleep 0.5; i=$((i + 1)); done; }
+# wait_lines N TICKS: until the writer has written N lines, has stopped, or TICKS half-seconds passed.
+wait_lines() {
+	i=0
+	while [ "$(lines)" -lt "$1" ] && [ $i -lt "$2" ] && kill -0 "$writer_pid" 2>/dev/null; do
+		sleep 0.5
+		i=$((i + 1))
+	done
+}
 wait_lines 20 240
 before=$(lines)
 restart_started=$(date +%s.%N)
