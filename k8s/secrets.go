@@ -32,16 +32,13 @@ const (
 	annotationChecksum = "wordpress-aks/secret-checksum"
 )
 
-// secretFile is the file name of a WordPress key in the Secret: AUTH_KEY -> auth-key.
-func secretFile(key string) string { return strings.ToLower(strings.ReplaceAll(key, "_", "-")) }
+// SecretFile returns the file a WordPress key becomes in the site's Secret (AUTH_KEY ->
+// auth-key); the program names the key's generator after it, as the layer once did.
+func SecretFile(key string) string { return strings.ToLower(strings.ReplaceAll(key, "_", "-")) }
 
 // WordPressKeys returns the names of WordPress's eight keys and salts (AUTH_KEY ... NONCE_SALT),
 // the keys SiteSecrets.AuthKeys must hold.
 func WordPressKeys() []string { return slices.Clone(wordpressKeys) }
-
-// SecretFile returns the file a WordPress key becomes in the site's Secret (AUTH_KEY ->
-// auth-key); the program names the key's generator after it, as the layer once did.
-func SecretFile(key string) string { return secretFile(key) }
 
 // SiteSecrets are a site's generated secrets. They are made outside this layer (by the program
 // with pulumi-random, by a test with Pulumi secrets of its own) so that the layer registers no
@@ -99,7 +96,7 @@ func (b *siteBuild) newSecrets(ns *corev1.Namespace, system *System, in SiteSecr
 	values := []any{dbPassword}
 	for _, k := range wordpressKeys {
 		v := in.AuthKeys[k]
-		data[secretFile(k)] = v
+		data[SecretFile(k)] = v
 		values = append(values, v)
 	}
 	if b.cfg.SMTPPassword.Set() {

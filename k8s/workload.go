@@ -307,7 +307,7 @@ func (b *siteBuild) wordpressEnv() corev1.EnvVarArray {
 		envVar("WORDPRESS_DB_READY_TIMEOUT", pulumi.String(strconv.Itoa(dbReadySeconds))),
 	}
 	for _, k := range wordpressKeys {
-		env = append(env, envVar("WORDPRESS_"+k+"_FILE", pulumi.String(secretMountPath+"/"+secretFile(k))))
+		env = append(env, envVar("WORDPRESS_"+k+"_FILE", pulumi.String(secretMountPath+"/"+SecretFile(k))))
 	}
 	if s := b.cfg.SMTP; s.Host != "" {
 		env = append(env,
