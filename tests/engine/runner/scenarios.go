@@ -1,0 +1,453 @@
+package main
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
+)
+
+// scenarioUp: the first up creates every object, and each object of the state is on the
+// server under the uid the state recorded.
+func (s *stackRun) scenarioUp(ctx context.Context) error {
+	started := time.Now()
+	o, err := s.up(ctx)
+	if err != nil {
+		return err
+	}
+	_, rs, err := s.state(ctx)
+	if err != nil {
+		return err
+	}
+	changed := o.changed()
+	notCreate := map[string]bool{}
+	for urn, op := range changed {
+		if op != string(apitype.OpCreate) {
+			notCreate[urn+" ("+op+")"] = true
+		}
+	}
+	objs := kubeObjects(rs)
+	s.t.check(len(notCreate) == 0 && len(changed) == len(rs)-1,
+		"%s: up creates every resource (%d in %s; %d Kubernetes objects): ops other than create: [%s]; resources created %d, in state %d (the stack itself aside)",
+		s.name, len(changed), time.Since(started).Round(time.Second), len(objs), joinSorted(notCreate), len(changed), len(rs)-1)
+	s.checkLive(ctx, rs, "after the first up")
+	s.checkIngressClasses(ctx)
+	return nil
+}
+
+// checkLive checks that every Kubernetes object of the state is on the server with its uid.
+func (s *stackRun) checkLive(ctx context.Context, rs []stateResource, when string) map[string]liveObject {
+	objs := kubeObjects(rs)
+	live, err := s.live(ctx, kindsOf(objs))
+	if err != nil {
+		s.t.check(false, "%s: list objects %s: %v", s.name, when, err)
+		return nil
+	}
+	missing := map[string]bool{}
+	for _, r := range objs {
+		id, uid := stateIdentity(r)
+		if l, ok := live[uid]; !ok || l.id() != id {
+			missing[id] = true
+		}
+	}
+	s.t.check(len(missing) == 0, "%s: every one of the state's %d Kubernetes objects is on the API server under the state's uid %s; missing: [%s]",
+		s.name, len(objs), when, joinSorted(missing))
+	return live
+}
+
+// checkIngressClasses: the class each Ingress names exists, made by the (stand-in) chart from
+// the program's values.
+func (s *stackRun) checkIngressClasses(ctx context.Context) {
+	raw, err := s.kubectl(ctx, "get", "ingressclasses,ingresses", "--all-namespaces", "-o", "json")
+	if err != nil {
+		s.t.check(false, "%s: list ingresses: %v", s.name, err)
+		return
+	}
+	var list struct {
+		Items []struct {
+			Kind     string `json:"kind"`
+			Metadata struct{ Name, Namespace string }
+			Spec     struct {
+				IngressClassName string `json:"ingressClassName"`
+				Controller       string `json:"controller"`
+			} `json:"spec"`
+		} `json:"items"`
+	}
+	if err := json.Unmarshal(raw, &list); err != nil {
+		s.t.check(false, "%s: decode ingresses: %v", s.name, err)
+		return
+	}
+	classes := map[string]string{}
+	for _, it := range list.Items {
+		if it.Kind == "IngressClass" {
+			classes[it.Metadata.Name] = it.Spec.Controller
+		}
+	}
+	bad := map[string]bool{}
+	n := 0
+	for _, it := range list.Items {
+		if it.Kind != "Ingress" {
+			continue
+		}
+		n++
+		if _, ok := classes[it.Spec.IngressClassName]; !ok {
+			bad[it.Metadata.Namespace+"/"+it.Metadata.Name+" names "+it.Spec.IngressClassName] = true
+		}
+	}
+	s.t.check(n > 0 && len(bad) == 0, "%s: the %d Ingresses name an IngressClass the Release installed (%v); unmatched: [%s]", s.name, n, classes, joinSorted(bad))
+}
+
+// scenarioQuietPreview: a preview of an unchanged stack shows no change, as a pull request
+// that changes nothing must.
+func (s *stackRun) scenarioQuietPreview(ctx context.Context, when string) error {
+	o, summary, err := s.preview(ctx)
+	if err != nil {
+		return err
+	}
+	changed := o.changed()
+	var lines []string
+	for urn, op := range changed {
+		lines = append(lines, op+" "+urn)
+	}
+	sortStrings(lines)
+	other := map[string]bool{}
+	for op, n := range summary {
+		if op != apitype.OpSame && n > 0 {
+			other[fmt.Sprintf("%s: %d", op, n)] = true
+		}
+	}
+	s.t.check(len(changed) == 0 && len(other) == 0 && summary[apitype.OpSame] > 0,
+		"%s: preview %s shows no changes (%d same; changes: [%s])", s.name, when, summary[apitype.OpSame], strings.Join(lines, "; ")+joinSorted(other))
+	return nil
+}
+
+// snapshot is the server's objects of the state's kinds, before a change.
+func (s *stackRun) snapshot(ctx context.Context) (map[string]liveObject, error) {
+	_, rs, err := s.state(ctx)
+	if err != nil {
+		return nil, err
+	}
+	// Controllers finish writing status first (PersistentVolume binding, Deployment conditions),
+	// so that only the update itself can move a version.
+	var before map[string]liveObject
+	err = waitFor(ctx, 30*time.Second, func() (bool, error) {
+		a, err := s.live(ctx, kindsOf(kubeObjects(rs)))
+		if err != nil {
+			return false, err
+		}
+		time.Sleep(2 * time.Second)
+		b, err := s.live(ctx, kindsOf(kubeObjects(rs)))
+		if err != nil {
+			return false, err
+		}
+		before = b
+		return sameVersions(a, b), nil
+	})
+	return before, err
+}
+
+func sameVersions(a, b map[string]liveObject) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for uid, o := range a {
+		if b[uid].Version != o.Version {
+			return false
+		}
+	}
+	return true
+}
+
+// touched returns the objects of before that the server changed or removed since.
+func touched(before, after map[string]liveObject) map[string]bool {
+	out := map[string]bool{}
+	for uid, o := range before {
+		a, ok := after[uid]
+		switch {
+		case !ok:
+			out[o.id()+" gone"] = true
+		case a.Version != o.Version:
+			out[fmt.Sprintf("%s %s -> %s", o.id(), o.Version, a.Version)] = true
+		}
+	}
+	return out
+}
+
+// siteConfig reads the stack's sites list as the engine passes it (JSON).
+func (s *stackRun) sites() ([]map[string]any, error) {
+	var sites []map[string]any
+	if err := json.Unmarshal([]byte(s.src.Values[project+":sites"]), &sites); err != nil {
+		return nil, fmt.Errorf("read sites: %w", err)
+	}
+	return sites, nil
+}
+
+func (s *stackRun) setSites(sites []map[string]any) error {
+	raw, err := json.Marshal(sites)
+	if err != nil {
+		return err
+	}
+	s.setValue("sites", string(raw), false)
+	return nil
+}
+
+// scenarioAddSite: a site added in config creates that site's objects and touches no other.
+func (s *stackRun) scenarioAddSite(ctx context.Context) error {
+	const site = "shop"
+	sites, err := s.sites()
+	if err != nil {
+		return err
+	}
+	sites = append(sites, map[string]any{
+		"name": site, "hosts": []string{"shop.dev.example.com"}, "database": "wp_shop",
+		"userReplicas": 1, "adminReplicas": 1,
+	})
+	if err := s.setSites(sites); err != nil {
+		return err
+	}
+	s.addSecrets(site)
+	before, err := s.snapshot(ctx)
+	if err != nil {
+		return err
+	}
+	o, err := s.up(ctx)
+	if err != nil {
+		return err
+	}
+	changed := o.changed()
+	foreign := map[string]bool{}
+	for urn, op := range changed {
+		if op != string(apitype.OpCreate) || !strings.Contains(urn, site) {
+			foreign[op+" "+urn] = true
+		}
+	}
+	s.t.check(len(changed) > 0 && len(foreign) == 0,
+		"%s: a site added in config: up creates only its resources (%d created, all named for %q); other changes: [%s]",
+		s.name, len(changed), site, joinSorted(foreign))
+	_, rs, err := s.state(ctx)
+	if err != nil {
+		return err
+	}
+	after := s.checkLive(ctx, rs, "after adding a site")
+	s.t.check(after != nil && len(touched(before, after)) == 0,
+		"%s: adding a site changes no existing object on the server (%d objects compared by generation or resourceVersion); changed: [%s]",
+		s.name, len(before), joinSorted(touched(before, after)))
+	return nil
+}
+
+// scenarioReplicas: one site's user replicas change updates that Deployment and nothing else.
+func (s *stackRun) scenarioReplicas(ctx context.Context) error {
+	sites, err := s.sites()
+	if err != nil {
+		return err
+	}
+	site := fmt.Sprint(sites[0]["name"])
+	sites[0]["userReplicas"] = 2
+	if err := s.setSites(sites); err != nil {
+		return err
+	}
+	o, err := s.up(ctx)
+	if err != nil {
+		return err
+	}
+	changed := o.changed()
+	_, rs, err := s.state(ctx)
+	if err != nil {
+		return err
+	}
+	want := ""
+	for _, r := range kubeObjects(rs) {
+		if id, _ := stateIdentity(r); id == "Deployment/wp-"+site+"/user" {
+			want = r.URN
+		}
+	}
+	s.t.check(want != "" && len(changed) == 1 && changed[want] == string(apitype.OpUpdate),
+		"%s: %s's userReplicas 1 -> 2: exactly one update, of Deployment wp-%s/user; engine: %v", s.name, site, site, changed)
+	out, err := s.kubectl(ctx, "get", "deployment", "user", "-n", "wp-"+site, "-o", "jsonpath={.spec.replicas}")
+	s.t.check(err == nil && string(out) == "2", "%s: the server's Deployment wp-%s/user has 2 replicas (has %q, %v)", s.name, site, out, err)
+	return nil
+}
+
+// scenarioImage: a new image updates exactly the objects that run the image.
+func (s *stackRun) scenarioImage(ctx context.Context) error {
+	_, rs, err := s.state(ctx)
+	if err != nil {
+		return err
+	}
+	old := s.az.image
+	expected := map[string]bool{}
+	for _, r := range kubeObjects(rs) {
+		in, _ := json.Marshal(r.Inputs)
+		if strings.Contains(string(in), old) {
+			expected[r.URN] = true
+		}
+	}
+	s.az.image = "crenginetest.azurecr.io/wordpress:second"
+	o, err := s.up(ctx)
+	if err != nil {
+		return err
+	}
+	changed := o.changed()
+	var diff []string
+	kinds := map[string]int{}
+	for urn := range expected {
+		if changed[urn] == "" {
+			diff = append(diff, "unchanged "+urn)
+		}
+	}
+	for urn, op := range changed {
+		if !expected[urn] {
+			diff = append(diff, op+" "+urn)
+		} else {
+			kinds[op]++
+		}
+	}
+	sortStrings(diff)
+	s.t.check(len(expected) > 0 && len(diff) == 0,
+		"%s: a new image changes exactly the %d objects that run it (%v); unexpected: [%s]", s.name, len(expected), kinds, strings.Join(diff, "; "))
+	_, rs, err = s.state(ctx)
+	if err != nil {
+		return err
+	}
+	live := s.checkLive(ctx, rs, "after the image change")
+	stale := map[string]bool{}
+	for _, l := range live {
+		raw, _ := json.Marshal(l.Raw)
+		if strings.Contains(string(raw), old) {
+			stale[l.id()] = true
+		}
+	}
+	s.t.check(live != nil && len(stale) == 0, "%s: no object on the server runs the old image; still: [%s]", s.name, joinSorted(stale))
+	return nil
+}
+
+// scenarioNFSPath: a new NFS export path forces the PersistentVolumes' replacement (their
+// source is immutable); the update succeeds and every site's claim ends up bound to a volume
+// on the new path.
+func (s *stackRun) scenarioNFSPath(ctx context.Context) error {
+	s.az.nfsExportPath = "/srv/nfs/wordpress-moved"
+	o, err := s.up(ctx)
+	if err != nil {
+		return err
+	}
+	changed := o.changed()
+	var lines []string
+	for urn, op := range changed {
+		lines = append(lines, op+" "+urn[strings.LastIndex(urn, "::")+2:])
+	}
+	sortStrings(lines)
+	s.t.check(len(changed) > 0, "%s: a new NFS export path: up succeeds; engine: [%s]", s.name, strings.Join(lines, "; "))
+	cfg, err := s.config()
+	if err != nil {
+		return err
+	}
+	for _, site := range cfg.Sites {
+		ns := "wp-" + site.Name
+		var got string
+		err := waitFor(ctx, 60*time.Second, func() (bool, error) {
+			out, err := s.kubectl(ctx, "get", "pvc", "wp-content", "-n", ns, "-o", "jsonpath={.status.phase} {.spec.volumeName}")
+			if err != nil {
+				return false, err
+			}
+			got = string(out)
+			f := strings.Fields(got)
+			if len(f) != 2 || f[0] != "Bound" {
+				return false, nil
+			}
+			path, err := s.kubectl(ctx, "get", "pv", f[1], "-o", "jsonpath={.spec.nfs.path} {.spec.claimRef.namespace}")
+			if err != nil {
+				return false, err
+			}
+			got += " -> " + string(path)
+			return string(path) == s.az.nfsExportPath+" "+ns, nil
+		})
+		s.t.check(err == nil, "%s: claim %s/wp-content is Bound to a volume on the new path and claimed by it (%s)", s.name, ns, got)
+	}
+	return nil
+}
+
+// scenarioStateSecrets: no value the test handed in as a secret is in the state in plain text
+// or base64, in the exported deployment or the backend's own file.
+func (s *stackRun) scenarioStateSecrets(ctx context.Context) error {
+	exported, _, err := s.state(ctx)
+	if err != nil {
+		return err
+	}
+	file, err := os.ReadFile(filepath.Join(s.t.work, "state", ".pulumi", "stacks", project, s.name+".json"))
+	if err != nil {
+		return fmt.Errorf("read the backend's state file: %w", err)
+	}
+	found := map[string]bool{}
+	for what, v := range s.secretValues {
+		for _, form := range []string{v, base64.StdEncoding.EncodeToString([]byte(v))} {
+			if strings.Contains(string(exported), form) || strings.Contains(string(file), form) {
+				found[what] = true
+			}
+		}
+	}
+	// The search itself works: a plain value the test handed in (the image) is there, and the
+	// secrets are there as ciphertext.
+	ciphertexts := strings.Count(string(file), "ciphertext")
+	s.t.check(len(found) == 0 && strings.Contains(string(file), s.az.image) && ciphertexts > 0,
+		"%s: the state (%d bytes, %d ciphertexts) holds none of the %d secrets handed in, raw or base64; found: [%s]",
+		s.name, len(file), ciphertexts, len(s.secretValues), joinSorted(found))
+	return nil
+}
+
+// scenarioDestroy: destroy deletes every object, and the namespaces go.
+func (s *stackRun) scenarioDestroy(ctx context.Context) error {
+	_, rs, err := s.state(ctx)
+	if err != nil {
+		return err
+	}
+	objs := kubeObjects(rs)
+	namespaces, uids := map[string]bool{}, map[string]bool{}
+	for _, r := range objs {
+		_, uid := stateIdentity(r)
+		uids[uid] = true
+		if r.Type == "kubernetes:core/v1:Namespace" {
+			id, _ := stateIdentity(r)
+			namespaces[strings.TrimPrefix(id, "Namespace/")] = true
+		}
+	}
+	o, err := s.destroy(ctx)
+	if err != nil {
+		return err
+	}
+	notDelete := map[string]bool{}
+	for urn, op := range o.changed() {
+		if op != string(apitype.OpDelete) {
+			notDelete[op+" "+urn] = true
+		}
+	}
+	s.t.check(len(notDelete) == 0 && len(o.changed()) == len(rs)-1, "%s: destroy deletes all %d resources; other ops: [%s]", s.name, len(o.changed()), joinSorted(notDelete))
+	var left map[string]bool
+	err = waitFor(ctx, 120*time.Second, func() (bool, error) {
+		live, err := s.live(ctx, append(kindsOf(objs), "Namespace", "PersistentVolume", "IngressClass.networking.k8s.io"))
+		if err != nil {
+			return false, err
+		}
+		left = map[string]bool{}
+		for _, l := range live {
+			switch {
+			case l.Kind == "Namespace" && namespaces[l.Name]:
+				left[l.id()] = true
+			case l.Kind == "Namespace":
+			// A bare API server has no IngressClass or PersistentVolume of its own: any left
+			// is the stack's (the chart's class is not in the state, Helm made it).
+			case uids[l.UID] || namespaces[l.Namespace] || l.Kind == "IngressClass" || l.Kind == "PersistentVolume":
+				left[l.id()] = true
+			}
+		}
+		return len(left) == 0, nil
+	})
+	s.t.check(len(left) == 0, "%s: after destroy the server holds none of the stack's objects and its %d namespaces are gone; left: [%s] %v",
+		s.name, len(namespaces), joinSorted(left), err)
+	return nil
+}
