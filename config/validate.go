@@ -339,6 +339,7 @@ func validateNodePools(c Config) Problems {
 		oneOf(&probs, k+".osDiskType", p.OSDiskType, osDiskTypes)
 	}
 	return probs
+		validateEphemeralOSDisk(&probs, k, p)
 }
 
 func isBSeries(vmSize string) bool { return strings.HasPrefix(vmSize, "Standard_B") }

@@ -326,7 +326,16 @@ func TestValidateNodePools(t *testing.T) {
 			want: Problems{{Key: "nodePools.user.osDiskSizeGB", Value: "29", Msg: "must be between 30 and 2048"}}},
 		{name: "os disk 2049", set: user(`"osDiskSizeGB":2049`),
 			want: Problems{{Key: "nodePools.user.osDiskSizeGB", Value: "2049", Msg: "must be between 30 and 2048"}}},
-		{name: "os disk Ephemeral", set: user(`"osDiskType":"Ephemeral"`)},
+		// B2s has an 8 GiB temp disk and no cache: AKS would refuse a 30 GB ephemeral OS disk.
+		{name: "os disk Ephemeral on B2s", set: user(`"osDiskType":"Ephemeral"`),
+			want: Problems{{Key: "nodePools.user.osDiskType", Value: "Ephemeral", Msg: "Standard_B2s holds an ephemeral OS disk of at most 8 GB (its cache or temp disk) but nodePools.user.osDiskSizeGB is 30; use Managed, a smaller nodePools.user.osDiskSizeGB (AKS's node image needs 30) or a size with a larger cache"}}},
+		// F2s_v2's 32 GiB cache holds the 30 GB default.
+		{name: "os disk Ephemeral on F2s_v2", set: user(`"vmSize":"Standard_F2s_v2","osDiskType":"Ephemeral"`)},
+		{name: "os disk Ephemeral 33 GB on F2s_v2", set: user(`"vmSize":"Standard_F2s_v2","osDiskType":"Ephemeral","osDiskSizeGB":33`),
+			want: Problems{{Key: "nodePools.user.osDiskType", Value: "Ephemeral", Msg: "Standard_F2s_v2 holds an ephemeral OS disk of at most 32 GB (its cache or temp disk) but nodePools.user.osDiskSizeGB is 33; use Managed, a smaller nodePools.user.osDiskSizeGB (AKS's node image needs 30) or a size with a larger cache"}}},
+		{name: "os disk Ephemeral on D2s_v5", set: user(`"vmSize":"Standard_D2s_v5","osDiskType":"Ephemeral"`),
+			want: Problems{{Key: "nodePools.user.osDiskType", Value: "Ephemeral", Msg: "Standard_D2s_v5 has no cache or temp disk to hold an ephemeral OS disk; use Managed"}}},
+		{name: "os disk Ephemeral on D4ds_v5 temp disk", set: user(`"vmSize":"Standard_D4ds_v5","osDiskType":"Ephemeral","osDiskSizeGB":128`)},
 		{name: "os disk type", set: user(`"osDiskType":"Premium"`),
 			want: Problems{{Key: "nodePools.user.osDiskType", Value: "Premium", Msg: "must be one of Managed, Ephemeral"}}},
 	})

@@ -61,10 +61,10 @@ func TestEstimateStacks(t *testing.T) {
 		{
 			stack: "dev",
 			lines: []wantLine{
-				// Pools: admin (System) 1 x F2s_v2, user 1 x B2s; both sizes take Premium, so each
-				// 30 GB OS disk bills as P4 (32 GB).
+				// Pools: admin (System) 1 x F2s_v2 with its OS disk ephemeral (in the VM's cache:
+				// no disk line), user 1 x B2s, whose 30 GB managed OS disk takes Premium and bills
+				// as P4 (32 GB).
 				{"aks", "nodes (admin)", 1 * h * p("vm/Standard_F2s_v2")},
-				{"aks", "node OS disks (admin)", 1 * p("disk/P4 LRS")},
 				{"pool-user", "nodes (user)", 1 * h * p("vm/Standard_B2s")},
 				{"pool-user", "node OS disks (user)", 1 * p("disk/P4 LRS")},
 				// MySQL B1ms, 20 GB, 3 days of locally redundant backups: within the free 20 GB.
@@ -81,9 +81,9 @@ func TestEstimateStacks(t *testing.T) {
 		{
 			stack: "prod",
 			lines: []wantLine{
-				// Pools: admin (System) 2 x F2s_v2, user 2 x B2s, each with a P4 OS disk.
+				// Pools: admin (System) 2 x F2s_v2 with ephemeral OS disks, user 2 x B2s, each
+				// with a P4 OS disk.
 				{"aks", "nodes (admin)", 2 * h * p("vm/Standard_F2s_v2")},
-				{"aks", "node OS disks (admin)", 2 * p("disk/P4 LRS")},
 				{"pool-user", "nodes (user)", 2 * h * p("vm/Standard_B2s")},
 				{"pool-user", "node OS disks (user)", 2 * p("disk/P4 LRS")},
 				// MySQL B1ms, 32 GB, geo-redundant backups: the second 32 GB copy is beyond the

@@ -47,9 +47,12 @@ func TestGraphNodePools(t *testing.T) {
 			vmSize string
 			count  int
 			mode   string
+			// osDiskType: the stack files put the F2s_v2 pool's OS disk in its 32 GiB cache;
+			// B2s has no cache and an 8 GiB temp disk, so its OS disk stays managed.
+			osDiskType string
 		}{
-			{"admin inline in aks", aks, "agentPoolProfiles[0].", "name", "admin", "Standard_F2s_v2", w.adminCount, "System"},
-			{"user as pool-user", user, "", "agentPoolName", "user", "Standard_B2s", w.userCount, "User"},
+			{"admin inline in aks", aks, "agentPoolProfiles[0].", "name", "admin", "Standard_F2s_v2", w.adminCount, "System", "Ephemeral"},
+			{"user as pool-user", user, "", "agentPoolName", "user", "Standard_B2s", w.userCount, "User", "Managed"},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
@@ -73,8 +76,8 @@ func TestGraphNodePools(t *testing.T) {
 				if got := gInt(t, tt.r, in("osDiskSizeGB")); got != 30 {
 					t.Errorf("osDiskSizeGB is %d, want 30", got)
 				}
-				if got := gStr(t, tt.r, in("osDiskType")); got != "Managed" {
-					t.Errorf("osDiskType is %q, want Managed", got)
+				if got := gStr(t, tt.r, in("osDiskType")); got != tt.osDiskType {
+					t.Errorf("osDiskType is %q, want %s", got, tt.osDiskType)
 				}
 				vnet := gStr(t, gFind(t, p, "vnet"), "virtualNetworkName")
 				if got := gStr(t, tt.r, in("vnetSubnetID")); !strings.HasSuffix(got, "/"+vnet+"/subnets/snet-aks") {
