@@ -30,6 +30,8 @@ type Config struct {
 	NFS       NFS       `json:"nfs"`
 	Registry  Registry  `json:"registry"`
 	Ingress   Ingress   `json:"ingress"`
+	Edge      Edge      `json:"edge"`
+	TLS       TLS       `json:"tls"`
 	WordPress WordPress `json:"wordpress"`
 	SMTP      SMTP      `json:"smtp"`
 	Sites     []Site    `json:"sites"`
@@ -41,7 +43,8 @@ type Config struct {
 	// of at least 3072 bits, or ecdsa-sha2-nistp256/384/521).
 	SSHPublicKey string `json:"sshPublicKey"`
 	// TLSCertificate is the PEM certificate chain served for every site host (one certificate
-	// with all hosts or a wildcard, as the original design used). Secret.
+	// with all hosts or a wildcard, as the original design used) in tls.mode provided; unused
+	// in letsencrypt. Secret.
 	TLSCertificate Secret `json:"tlsCertificate" secret:"true"`
 	// TLSPrivateKey is the PEM private key of TLSCertificate. Secret.
 	TLSPrivateKey Secret `json:"tlsPrivateKey" secret:"true"`
@@ -219,6 +222,13 @@ type Site struct {
 	// UserReplicas and AdminReplicas are the Deployment sizes, at least 1.
 	UserReplicas  int `json:"userReplicas"`
 	AdminReplicas int `json:"adminReplicas"`
+	// XMLRPC opens /xmlrpc.php (rate limited), which Jetpack and the WordPress mobile apps
+	// need; off, the edge answers it 403.
+	XMLRPC bool `json:"xmlrpc"`
+	// AdminAllowCIDRs, when not empty, are the only client addresses (IPv4 or IPv6 CIDRs) that
+	// reach /wp-admin and /wp-login.php; others get 403. /wp-admin/admin-ajax.php stays open
+	// (front-end features call it).
+	AdminAllowCIDRs []string `json:"adminAllowCidrs"`
 }
 
 // Backup holds how long the wp-content disk's backups are kept.

@@ -87,14 +87,18 @@ func sshStrings(b []byte) ([][]byte, bool) {
 // now is replaced in tests.
 var now = time.Now
 
+// validateTLS checks the provided certificate; letsencrypt mode has none to check.
 func validateTLS(c Config) Problems {
 	var probs Problems
+	if c.TLSMode() != TLSModeProvided {
+		return nil
+	}
 	if !c.TLSCertificate.Set() || !c.TLSPrivateKey.Set() {
 		if !c.TLSCertificate.Set() {
-			probs.add("tlsCertificate", "", "is required: pulumi config set --secret tlsCertificate < fullchain.pem")
+			probs.add("tlsCertificate", "", "is required with tls.mode provided: pulumi config set --secret tlsCertificate < fullchain.pem")
 		}
 		if !c.TLSPrivateKey.Set() {
-			probs.add("tlsPrivateKey", "", "is required: pulumi config set --secret tlsPrivateKey < privkey.pem")
+			probs.add("tlsPrivateKey", "", "is required with tls.mode provided: pulumi config set --secret tlsPrivateKey < privkey.pem")
 		}
 		return probs
 	}

@@ -64,6 +64,28 @@ const (
 	DefaultIngressChartVersion = "2.6.0"
 	DefaultIngressReplicas     = 2
 
+	// DefaultLoginRatePerMinute and DefaultLoginBurst: a burst of 4 lets five login requests
+	// from one address through at once (a person: the form and a post or two), the sixth is
+	// answered 429; after that one request every 6 s.
+	DefaultLoginRatePerMinute  = 10
+	DefaultLoginBurst          = 4
+	DefaultXMLRPCRatePerMinute = 30
+	DefaultXMLRPCBurst         = 10
+	// DefaultHSTSMaxAgeSeconds is 0, no HSTS header: browsers remember it for max-age, so it is
+	// the user's opt-in once HTTPS works for every host.
+	DefaultHSTSMaxAgeSeconds = 0
+	DefaultReferrerPolicy    = "strict-origin-when-cross-origin"
+	DefaultBlockAuthorScan   = true
+
+	// TLSModeProvided serves tlsCertificate; TLSModeLetsEncrypt has cert-manager obtain and
+	// renew a certificate per site. An empty tls.mode means provided when tlsCertificate is
+	// set (every stack made before tls.mode existed) and letsencrypt when it is not (a new
+	// stack).
+	TLSModeProvided    = "provided"
+	TLSModeLetsEncrypt = "letsencrypt"
+	// DefaultCertManagerChartVersion pins cert-manager's chart (oci://quay.io/jetstack/charts).
+	DefaultCertManagerChartVersion = "v1.21.2"
+
 	DefaultWordPressMemory     = "500Mi"
 	DefaultWordPressCPURequest = "100m"
 
@@ -146,6 +168,16 @@ func Defaults() Config {
 			ChartVersion: DefaultIngressChartVersion,
 			Replicas:     DefaultIngressReplicas,
 		},
+		Edge: Edge{
+			LoginRatePerMinute:  DefaultLoginRatePerMinute,
+			LoginBurst:          DefaultLoginBurst,
+			XMLRPCRatePerMinute: DefaultXMLRPCRatePerMinute,
+			XMLRPCBurst:         DefaultXMLRPCBurst,
+			HSTSMaxAgeSeconds:   DefaultHSTSMaxAgeSeconds,
+			ReferrerPolicy:      DefaultReferrerPolicy,
+			BlockAuthorScan:     DefaultBlockAuthorScan,
+		},
+		TLS: TLS{CertManagerChartVersion: DefaultCertManagerChartVersion},
 		WordPress: WordPress{
 			Memory:     DefaultWordPressMemory,
 			CPURequest: DefaultWordPressCPURequest,

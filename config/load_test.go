@@ -219,8 +219,8 @@ func TestLoadSiteDefaults(t *testing.T) {
 }
 
 // allowedTopLevel is the list read gives for an unknown top-level key.
-const allowedTopLevel = "aks, alerts, backup, cost, deletionProtection, ingress, kubernetesVersion, location, mysql, " +
-	"namePrefix, network, nfs, nodePools, registry, sites, smtp, smtpPassword, sshPublicKey, tags, tlsCertificate, " +
+const allowedTopLevel = "aks, alerts, backup, cost, deletionProtection, edge, ingress, kubernetesVersion, location, mysql, " +
+	"namePrefix, network, nfs, nodePools, registry, sites, smtp, smtpPassword, sshPublicKey, tags, tls, tlsCertificate, " +
 	"tlsPrivateKey, wordpress"
 
 func TestLoadReadProblems(t *testing.T) {
@@ -268,7 +268,7 @@ func TestLoadReadProblems(t *testing.T) {
 		{name: "unknown key two levels down", set: map[string]string{"aks": `{"maintenanceWindow":{"day":"Monday"}}`},
 			want: Problems{{Key: "aks.maintenanceWindow.day", Msg: "unknown key (allowed: dayOfWeek, durationHours, startHour, utcOffset)"}}},
 		{name: "unknown site key", set: map[string]string{"sites": `[{"name":"blog","hosts":["blog.example.com"],"database":"blog","replicas":2}]`},
-			want: Problems{{Key: "sites[0].replicas", Msg: "unknown key (allowed: adminReplicas, database, hosts, name, userReplicas)"}}},
+			want: Problems{{Key: "sites[0].replicas", Msg: "unknown key (allowed: adminAllowCidrs, adminReplicas, database, hosts, name, userReplicas, xmlrpc)"}}},
 		{name: "unknown namespace", set: map[string]string{"wordpres-aks:sites": "[]"},
 			want: Problems{{Key: "wordpres-aks:sites", Msg: `unknown config namespace "wordpres-aks" (allowed: wordpress-aks, azure-native, kubernetes, random, pulumi)`}}},
 		{name: "foreign provider namespaces", set: map[string]string{
@@ -323,7 +323,7 @@ func TestLoadSecrets(t *testing.T) {
 		{
 			name: "empty secret is unset",
 			src:  func() Source { return source(map[string]string{"tlsCertificate": ""}) },
-			want: Problems{{Key: "tlsCertificate", Msg: "is required: pulumi config set --secret tlsCertificate < fullchain.pem"}},
+			want: Problems{{Key: "tlsCertificate", Msg: "is required with tls.mode provided: pulumi config set --secret tlsCertificate < fullchain.pem"}},
 		},
 		{
 			name: "empty secret in plain text is unset, not refused",

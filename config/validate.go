@@ -27,6 +27,8 @@ func Validate(c Config) Problems {
 		validateSMTP,
 		validateSites,
 		validateTLS,
+		validateTLSMode,
+		validateEdge,
 		validateBackup,
 		validateAlerts,
 		validateCost,
@@ -337,9 +339,9 @@ func validateNodePools(c Config) Problems {
 		validateZones(&probs, k+".zones", p.Zones)
 		intRange(&probs, k+".osDiskSizeGB", p.OSDiskSizeGB, 30, 2048)
 		oneOf(&probs, k+".osDiskType", p.OSDiskType, osDiskTypes)
+		validateEphemeralOSDisk(&probs, k, p)
 	}
 	return probs
-		validateEphemeralOSDisk(&probs, k, p)
 }
 
 func isBSeries(vmSize string) bool { return strings.HasPrefix(vmSize, "Standard_B") }
@@ -608,7 +610,10 @@ func validateSites(c Config) Problems {
 		}
 		for j, h := range s.Hosts {
 			hk := fmt.Sprintf("%s.hosts[%d]", k, j)
+			wildcard, isWildcard := wildcardHostProblem(c, h)
 			switch {
+			case isWildcard:
+				probs.add(hk, h, wildcard)
 			case !isDNSName(h):
 				probs.add(hk, h, "must be a lowercase DNS name such as blog.example.com")
 			case hosts[h] != "":

@@ -662,7 +662,7 @@ func TestValidateSites(t *testing.T) {
 		{name: "host of 254", set: one("blog", long254, "blog"),
 			want: Problems{{Key: "sites[0].hosts[0]", Value: long254, Msg: msgHost}}},
 		{name: "wildcard host", set: one("blog", "*.example.com", "blog"),
-			want: Problems{{Key: "sites[0].hosts[0]", Value: "*.example.com", Msg: msgHost}}},
+			want: Problems{{Key: "sites[0].hosts[0]", Value: "*.example.com", Msg: "is a wildcard: list each host name (a wildcard tlsCertificate covers them)"}}},
 		{name: "host twice in one site", set: map[string]string{"sites": `[{"name":"blog","hosts":["blog.example.com","blog.example.com"],"database":"blog"}]`},
 			want: Problems{{Key: "sites[0].hosts[1]", Value: "blog.example.com", Msg: "is also a host of sites[0]"}}},
 		{name: "host in two sites", set: two(blog, `{"name":"tech","hosts":["blog.example.com"],"database":"tech"}`),

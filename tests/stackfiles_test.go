@@ -364,8 +364,13 @@ func TestStackFileHoles(t *testing.T) {
 			text:     "config:\n  wordpress-aks:smtpPassword: hunter2\n" + stackSites,
 			wantLoad: []string{"smtpPassword", "must be stored as a secret"}},
 		{name: "missing credentials, strict",
-			text: "config:\n" + stackSites, strict: true,
+			text: "config:\n  wordpress-aks:tls:\n    mode: provided\n" + stackSites, strict: true,
 			wantLoad: []string{"sshPublicKey: is required", "tlsCertificate: is required", "tlsPrivateKey: is required"}},
+		// A new stack with neither certificate nor tls.mode means letsencrypt, which needs the
+		// ACME account's address.
+		{name: "missing credentials and tls.mode, strict",
+			text: "config:\n" + stackSites, strict: true,
+			wantLoad: []string{"sshPublicKey: is required", "tls.email: is required when tls.mode is empty and tlsCertificate is not set"}},
 		{name: "encrypted secrets without the passphrase, strict",
 			text:   "config:\n  wordpress-aks:tlsCertificate:\n    secure: v1:AAAAAAAAAAAAAAAA:BBBBBBBB\n  wordpress-aks:tlsPrivateKey:\n    secure: v1:AAAAAAAAAAAAAAAA:BBBBBBBB\n" + stackSites + encrypted,
 			strict: true, wantRead: []string{"tlsCertificate, tlsPrivateKey are encrypted", "PULUMI_CONFIG_PASSPHRASE"}},
