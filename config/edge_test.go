@@ -35,10 +35,10 @@ func TestValidateTLSMode(t *testing.T) {
 		{name: "chart version not exact", set: map[string]string{"tls": `{"certManagerChartVersion":"1.21"}`},
 			want: Problems{{Key: "tls.certManagerChartVersion", Value: "1.21", Msg: `must be an exact chart version such as "v1.21.2"`}}},
 		{name: "wildcard host with letsencrypt is refused with the reason",
-			set: map[string]string{"tls": `{"mode":"letsencrypt","email":"ops@example.com"}`, "sites": site("blog", "*.example.com", "blog")},
+			set:  map[string]string{"tls": `{"mode":"letsencrypt","email":"ops@example.com"}`, "sites": site("blog", "*.example.com", "blog")},
 			want: Problems{{Key: "sites[0].hosts[0]", Value: "*.example.com", Msg: "is a wildcard: Let's Encrypt issues wildcard certificates only over DNS-01, which this program does not run (it would need a long-lived DNS credential in the cluster); list each host, or use tls.mode provided with a wildcard tlsCertificate"}}},
 		{name: "more names than a Let's Encrypt certificate takes",
-			set: map[string]string{"tls": `{"mode":"letsencrypt","email":"ops@example.com"}`, "sites": manyHosts(101)},
+			set:  map[string]string{"tls": `{"mode":"letsencrypt","email":"ops@example.com"}`, "sites": manyHosts(101)},
 			want: Problems{{Key: "sites[0].hosts", Msg: "lists 101 names; a Let's Encrypt certificate covers at most 100"}}},
 	})
 }
