@@ -19,6 +19,10 @@
 load lib/common
 
 PLUGIN=wp-k8s-smtp.php
+# Every must-use plugin of the image (mail, page cache, code version marker), one a line.
+OURS=$(cd "$IMAGE_DIR/share/wp-k8s/mu-plugins" && ls -- *.php)
+# shellcheck disable=SC2001 # one prefix a line
+OURS_PATHS=$(echo "$OURS" | sed 's|^|./mu-plugins/|')
 
 setup_file() {
 	TEMPLATE=$(new_workdir)
@@ -109,10 +113,10 @@ populate() {
 }
 
 # snapshot: checksum, then path, mode and owner of every file under the shared
-# wp-content, leaving out our plugin and our bookkeeping files.
+# wp-content, leaving out our plugins, the page cache's directory and our bookkeeping files.
 snapshot() {
-	(cd "$SHARED" && find . -type f ! -path "./mu-plugins/$PLUGIN" ! -name '.wp-k8s-*' -exec sha256sum {} + | sort -k2 &&
-		find . ! -path "./mu-plugins/$PLUGIN" ! -name '.wp-k8s-*' -printf '%p %m %U:%G\n' | sort)
+	(cd "$SHARED" && find . -type f ! -path "./mu-plugins/wp-k8s-*.php" ! -name '.wp-k8s-*' -exec sha256sum {} + | sort -k2 &&
+		find . ! -path "./mu-plugins/wp-k8s-*.php" ! -path ./cache ! -name '.wp-k8s-*' -printf '%p %m %U:%G\n' | sort)
 }
 
 # fresh_site: the shared wp-content of a new site, as the kubelet creates the subPath.
@@ -158,12 +162,16 @@ bundled() {
 	[[ "$output" == *"already has content: marking it populated"* ]]
 	snapshot >"$W/after"
 	diff "$W/before" "$W/after"
-	# The only new files are our plugin, byte for byte the image's copy, and our marker
-	# and lock: hello.php and twentytwentyfour, which this site does not have, stay away.
-	cmp "$IMAGE_DIR/share/wp-k8s/mu-plugins/$PLUGIN" "$SHARED/mu-plugins/$PLUGIN"
-	[ "$(cd "$SHARED" && find . -newer "$W/before" -type f | sort)" = "$(printf '%s\n' ./.wp-k8s-populate.lock ./.wp-k8s-populated "./mu-plugins/$PLUGIN")" ]
+	# The only new files are our plugins, byte for byte the image's copies, our markers
+	# (populated; the code version, bumped because the plugins changed) and lock, and the
+	# page cache's empty directory: hello.php and twentytwentyfour, which this site does
+	# not have, stay away.
+	local p
+	for p in $OURS; do cmp "$IMAGE_DIR/share/wp-k8s/mu-plugins/$p" "$SHARED/mu-plugins/$p"; done
+	[ "$(cd "$SHARED" && find . -newer "$W/before" -type f | sort)" = "$(printf '%s\n' ./.wp-k8s-code-version ./.wp-k8s-populate.lock ./.wp-k8s-populated "$OURS_PATHS")" ]
+	[ -z "$(ls -A "$SHARED/cache")" ]
 	# WordPress loads mu-plugins/*.php only: no stray temporary files.
-	[ "$(ls -A "$SHARED/mu-plugins")" = "$(printf '%s\n' site-rules.php "$PLUGIN")" ]
+	[ "$(ls -A "$SHARED/mu-plugins")" = "$(printf '%s\n' site-rules.php "$OURS" | sort)" ]
 }
 
 @test "WordPress core goes into the pod's docroot; the official entrypoint then copies nothing" {
@@ -225,16 +233,16 @@ bundled() {
 	[ -e "$SHARED/.wp-k8s-populated" ]
 	[ ! -e "$SHARED/.wp-k8s-populating" ]
 	# Everything the image bundles, byte for byte, and nothing half-copied.
-	diff -r -x '.wp-k8s-*' -x mu-plugins "$SOURCE/wp-content" "$SHARED"
+	diff -r -x '.wp-k8s-*' -x mu-plugins -x cache "$SOURCE/wp-content" "$SHARED"
 	[ -z "$(find "$SHARED" -name '.wp-k8s-tmp.*')" ]
-	[ "$(ls -A "$SHARED/mu-plugins")" = "$PLUGIN" ]
+	[ "$(ls -A "$SHARED/mu-plugins")" = "$OURS" ]
 	for i in 1 2 3 4; do grep -q 'apache2-foreground' "$W/pods/p$i/stub-called"; done
 }
 
 @test "a new site: what an admin deleted stays deleted after restarts" {
 	fresh_site
 	start a
-	[ "$(cd "$SHARED" && find . -mindepth 1 -maxdepth 2 ! -name '.wp-k8s-*' ! -path './mu-plugins*' | sort)" = "$(bundled)" ]
+	[ "$(cd "$SHARED" && find . -mindepth 1 -maxdepth 2 ! -name '.wp-k8s-*' ! -path './mu-plugins*' ! -path ./cache | sort)" = "$(bundled)" ]
 	# The admin removes a bundled plugin, Hello Dolly, a theme and a loose file.
 	rm -rf "$SHARED/plugins/akismet" "$SHARED/plugins/hello.php" "$SHARED/themes/twentytwentyfour" "$SHARED/index.php"
 	snapshot >"$W/before"
@@ -260,7 +268,7 @@ bundled() {
 	echo "$output"
 	[ "$status" = 0 ]
 	[[ "$output" == *"populating"* ]]
-	diff -r -x '.wp-k8s-*' -x mu-plugins "$SOURCE/wp-content" "$SHARED"
+	diff -r -x '.wp-k8s-*' -x mu-plugins -x cache "$SOURCE/wp-content" "$SHARED"
 	[ -z "$(find "$SHARED" -name '.wp-k8s-tmp.*')" ]
 	[ -e "$SHARED/.wp-k8s-populated" ]
 	[ ! -e "$SHARED/.wp-k8s-populating" ]

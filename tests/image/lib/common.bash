@@ -228,7 +228,8 @@ apache_start() {
 	env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
 		APACHE_CONFDIR="$d" PHPRC="$d/php" PHP_INI_SCAN_DIR="$d/php-conf.d" \
 		TRUSTED_PROXY_CIDRS=10.0.0.0/8 \
-		APACHE_GRACEFUL_SHUTDOWN_TIMEOUT="$(image_env APACHE_GRACEFUL_SHUTDOWN_TIMEOUT)" "$@" \
+		APACHE_GRACEFUL_SHUTDOWN_TIMEOUT="$(image_env APACHE_GRACEFUL_SHUTDOWN_TIMEOUT)" \
+		WP_PAGE_CACHE="$(image_env WP_PAGE_CACHE)" "$@" \
 		setpriv --reuid="$WP_UID" --regid="$WP_UID" --clear-groups \
 		--inh-caps=-all --ambient-caps=-all --bounding-set=-all -- \
 		/usr/sbin/apache2 -d "$d" "${APACHE_MODE:--DFOREGROUND}" >>"$d/stdout.log" 2>>"$d/stderr.log" &
@@ -277,6 +278,10 @@ wordpress_docroot() {
 		    define($k, 'test-only-' . $k);
 		}
 		$table_prefix = 'wp_';
+		// The official image's wp-config.php evaluates WORDPRESS_CONFIG_EXTRA here.
+		if (getenv('WORDPRESS_CONFIG_EXTRA')) {
+		    eval(getenv('WORDPRESS_CONFIG_EXTRA'));
+		}
 		define('WP_DEBUG', false);
 		define('DISABLE_WP_CRON', true);
 		define('AUTOMATIC_UPDATER_DISABLED', true);

@@ -1,5 +1,6 @@
 <?php
-// Readiness: 200 when the wp-content volume answers a lookup in time (content.php) and
+// Readiness: 200 when the wp-content volume answers a lookup in time (content.php), on user
+// pods the local copy of the code is the one the site wants (bin/wp-code-sync), and
 // `SELECT 1` succeeds with WordPress's own database settings, 503 otherwise. A pod whose
 // storage or database is slow leaves the Service instead of being restarted (liveness is
 // bin/wp-healthz, which depends on neither). Answering at all needs a free Apache worker,
@@ -21,9 +22,24 @@ try {
     if ($contentTimeout <= 0) {
         $contentTimeout = 2.0;
     }
-    $problem = wpk8s_content_responds(rtrim((string) ($_SERVER['DOCUMENT_ROOT'] ?? ''), '/') . '/wp-content', $contentTimeout);
+    // On user pods the docroot's wp-content is the local copy of the code; the share is
+    // WP_CODE_SOURCE.
+    $content = (string) getenv('WP_CODE_SOURCE');
+    if ($content === '') {
+        $content = rtrim((string) ($_SERVER['DOCUMENT_ROOT'] ?? ''), '/') . '/wp-content';
+    }
+    $problem = wpk8s_content_responds($content, $contentTimeout);
     if ($problem !== null) {
         throw new RuntimeException($problem);
+    }
+    // A user pod whose copy of the code failed serves the code the site no longer has
+    // (bin/wp-code-sync): it stays out of the Service until a copy succeeds.
+    $codeDir = rtrim((string) getenv('WP_CODE_DIR'), '/');
+    if ($codeDir !== '') {
+        $status = @file_get_contents($codeDir . '/status');
+        if (!is_string($status) || strncmp($status, 'ok ', 3) !== 0) {
+            throw new RuntimeException('code: ' . ($status === false ? 'no copy yet' : trim($status)));
+        }
     }
     $timeout = (int) wpk8s_env('WORDPRESS_DB_READY_TIMEOUT', '2');
     if ($timeout < 1) {
