@@ -278,6 +278,10 @@ wordpress_docroot() {
 		    define($k, 'test-only-' . $k);
 		}
 		$table_prefix = 'wp_';
+		// As the official image's wp-config.php: HTTPS when the (trusted) proxy says so.
+		if (isset($_SERVER['HTTP_X_FORWARDED_PROTO']) && strpos($_SERVER['HTTP_X_FORWARDED_PROTO'], 'https') !== false) {
+		    $_SERVER['HTTPS'] = 'on';
+		}
 		// The official image's wp-config.php evaluates WORDPRESS_CONFIG_EXTRA here.
 		if (getenv('WORDPRESS_CONFIG_EXTRA')) {
 		    eval(getenv('WORDPRESS_CONFIG_EXTRA'));
