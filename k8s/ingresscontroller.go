@@ -35,10 +35,15 @@ const (
 	ingressHelmHistoryLimit = 5
 )
 
-// Controller is the installed ingress controller, for dependency edges and policies.
+// Controller is the installed ingress controller, for dependency edges and policies, and in
+// tls.mode letsencrypt the certificate issuer the sites' Certificates name.
 type Controller struct {
 	Release   pulumi.Resource
 	Namespace string
+	// Issuer is cert-manager's ClusterIssuer and IssuerName its name; nil and empty in
+	// provided mode.
+	Issuer     pulumi.Resource
+	IssuerName string
 }
 
 // NewIngressController installs the controller with Helm and binds its LoadBalancer Service to
@@ -76,7 +81,16 @@ func NewIngressController(ctx *pulumi.Context, cfg config.Config, azure *infra.O
 	if err != nil {
 		return nil, fmt.Errorf("install ingress controller: %w", err)
 	}
-	return &Controller{Release: release, Namespace: nsName}, nil
+	c := &Controller{Release: release, Namespace: nsName}
+	if cfg.TLSMode() == config.TLSModeLetsEncrypt {
+		// The issuer answers challenges through this controller's ingress class.
+		issuer, err := newCertManager(ctx, cfg, provider)
+		if err != nil {
+			return nil, err
+		}
+		c.Issuer, c.IssuerName = issuer, issuerName(cfg)
+	}
+	return c, nil
 }
 
 // ingressValues are the chart values (keys from the chart's values.yaml).
@@ -114,8 +128,12 @@ func ingressValues(cfg config.Config, azure *infra.Outputs) pulumi.Map {
 			"requests": pulumi.Map{"cpu": pulumi.String(config.IngressCPURequest), "memory": pulumi.String(config.IngressMemoryRequest)},
 			"limits":   pulumi.Map{"memory": pulumi.String(config.IngressMemoryLimit)},
 		},
-		"healthStatus":   pulumi.Bool(true),
-		"enableSnippets": pulumi.Bool(false),
+		"healthStatus": pulumi.Bool(true),
+		// The edge rules (edgerules.go) need server and location snippets; the controller
+		// refuses an Ingress carrying them otherwise. Only this program writes the sites'
+		// Ingresses (and cert-manager its solvers'), and an account that may write an Ingress
+		// could already send a host's traffic anywhere.
+		"enableSnippets": pulumi.Bool(true),
 		"config": pulumi.Map{"entries": pulumi.Map{
 			"client-max-body-size": pulumi.String(maxUploadSize),
 			"server-tokens":        pulumi.String("False"),

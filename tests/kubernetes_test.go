@@ -487,65 +487,7 @@ func TestGraphServicesAndBudgets(t *testing.T) {
 	})
 }
 
-func TestGraphIngress(t *testing.T) {
-	gForStacks(t, func(t *testing.T, p *plan.Plan, w gStackWant) {
-		for _, site := range gSiteNames(w) {
-			ing := gFind(t, p, site+"-ingress")
-			if got := gStr(t, ing, "spec.ingressClassName"); got != "nginx" {
-				t.Errorf("%s class is %q, want nginx", ing.Name, got)
-			}
-			if got := gStr(t, ing, "metadata.namespace"); got != "wp-"+site {
-				t.Errorf("%s is in %q", ing.Name, got)
-			}
-			if got := gStrs(t, ing, "spec.tls[0].hosts"); !gEqualStrings(got, w.sites[site]) {
-				t.Errorf("%s TLS hosts are %v, want %v", ing.Name, got, w.sites[site])
-			}
-			if got := gStr(t, ing, "spec.tls[0].secretName"); got != "tls" {
-				t.Errorf("%s TLS secret is %q, want tls", ing.Name, got)
-			}
-			rules := gList(t, ing, "spec.rules")
-			if len(rules) != len(w.sites[site]) {
-				t.Errorf("%s has %d rules, want one per host", ing.Name, len(rules))
-			}
-			for i, host := range w.sites[site] {
-				rule := gFindBy(t, rules, "host", host)
-				type route struct{ path, pathType, service string }
-				var got []route
-				for _, pth := range gAt(t, rule, "http.paths").([]any) {
-					got = append(got, route{
-						gAt(t, pth, "path").(string),
-						gAt(t, pth, "pathType").(string),
-						gAt(t, pth, "backend.service.name").(string),
-					})
-				}
-				want := []route{{"/wp-admin", "Prefix", "admin"}, {"/wp-login.php", "Exact", "admin"}, {"/", "Prefix", "user"}}
-				if len(got) != len(want) {
-					t.Errorf("%s rule %d routes %v, want %v", ing.Name, i, got, want)
-					continue
-				}
-				for j := range want {
-					if got[j] != want[j] {
-						t.Errorf("%s rule %d route %d is %v, want %v", ing.Name, i, j, got[j], want[j])
-					}
-				}
-			}
-			tls := gFind(t, p, site+"-tls-secret")
-			if got := gStr(t, tls, "type"); got != "kubernetes.io/tls" {
-				t.Errorf("%s type is %q", tls.Name, got)
-			}
-			if got := gStr(t, tls, "metadata.name"); got != "tls" {
-				t.Errorf("%s is named %q, the Ingress refers to tls", tls.Name, got)
-			}
-			if got := gStr(t, tls, "metadata.namespace"); got != "wp-"+site {
-				t.Errorf("%s is in %q", tls.Name, got)
-			}
-			if got, want := gStringMap(t, gMap(t, tls, "stringData")), map[string]string{"tls.crt": plan.Secret, "tls.key": plan.Secret}; !gEqualMaps(got, want) {
-				t.Errorf("%s data is %v, want %v", tls.Name, got, want)
-			}
-			gWantDeps(t, ing, site+"-tls-secret", "ingress-controller")
-		}
-	})
-}
+// The sites' Ingresses and TLS secrets: edge_test.go.
 
 func TestGraphContentVolume(t *testing.T) {
 	gForStacks(t, func(t *testing.T, p *plan.Plan, w gStackWant) {

@@ -377,7 +377,7 @@ run_stack() {
 		return
 	fi
 	local dir=$work/manifests-$stack n_sites
-	n_sites=$(find "$dir" -name 'ingress-*.yaml' | grep -c .)
+	n_sites=$(find "$dir" -name 'ingress-*-wordpress.yaml' | grep -c .) # one master Ingress per site's first host
 	echo "$stack: $(find "$dir" -name '*.yaml' | grep -c .) manifests, $n_sites sites"
 	if [ "$stack" = sites3 ] && [ "$n_sites" != 3 ]; then fail "sites3: the stack made from Pulumi.prod.yaml has $n_sites sites, want 3"; fi
 	start_cluster "$stack" || {
