@@ -247,7 +247,9 @@ func TestRun(t *testing.T) {
 		},
 		{
 			name: "prebuilt image: no ACR build to check", stack: "dev", allOK: true,
-			mutate: func(c *config.Config) { c.WordPress.ImageReference = "example.azurecr.io/wordpress@sha256:" + strings.Repeat("a", 64) },
+			mutate: func(c *config.Config) {
+				c.WordPress.ImageReference = "example.azurecr.io/wordpress@sha256:" + strings.Repeat("a", 64)
+			},
 			overlay: []string{"GET /subscriptions/{sub} 200 subscription-freetrial.json"},
 			wants:   []want{{"acr tasks", OK, []string{"not needed"}}},
 		},
