@@ -37,6 +37,7 @@ type Config struct {
 	Sites     []Site    `json:"sites"`
 	Backup    Backup    `json:"backup"`
 	Alerts    Alerts    `json:"alerts"`
+	Logs      Logs      `json:"logs"`
 	Cost      Cost      `json:"cost"`
 
 	// SSHPublicKey is the NFS VM's only login: an OpenSSH public key line (ssh-ed25519, ssh-rsa
@@ -261,6 +262,10 @@ type Alerts struct {
 	NFSDiskUsedPercent int `json:"nfsDiskUsedPercent"`
 	// PodRestarts is how many container restarts of one pod in 30 minutes alert (1-1000).
 	PodRestarts int `json:"podRestarts"`
+	// LogAlertEveryMinutes is how often the log search alerts run: 5, 10 or 15.
+	LogAlertEveryMinutes int `json:"logAlertEveryMinutes"`
+	// Availability is each site's availability test (monitoring.go).
+	Availability Availability `json:"availability"`
 }
 
 // Cost holds the money guardrails.

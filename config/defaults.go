@@ -198,6 +198,17 @@ func Defaults() Config {
 			MySQLConnectionsPercent: DefaultAlertMySQLConnectionsPercent,
 			NFSDiskUsedPercent:      DefaultAlertNFSDiskUsedPercent,
 			PodRestarts:             DefaultAlertPodRestarts,
+			LogAlertEveryMinutes:    DefaultLogAlertEveryMinutes,
+			Availability: Availability{
+				Locations:        DefaultAvailabilityLocations(),
+				FrequencySeconds: DefaultAvailabilityFrequency,
+				FailedLocations:  DefaultAvailabilityFailed,
+			},
+		},
+		Logs: Logs{
+			DailyCapGB:                DefaultLogsDailyCapGB,
+			CollectionIntervalMinutes: DefaultLogsCollectionInterval,
+			ContainerLogPlan:          DefaultContainerLogPlan,
 		},
 		Cost: Cost{Currency: DefaultCostCurrency},
 	}

@@ -31,6 +31,8 @@ func Validate(c Config) Problems {
 		validateEdge,
 		validateBackup,
 		validateAlerts,
+		validateMonitoringAlerts,
+		validateLogs,
 		validateCost,
 		validateCostTraps,
 		validateCapacity,

@@ -87,6 +87,7 @@ var freeKinds = map[string]bool{
 	"insights:Component":                               true, // workspace-based: ingestion bills on the workspace
 	"insights:DataCollectionRule":                      true,
 	"insights:DataCollectionRuleAssociation":           true,
+	"operationalinsights:Table":                        true, // a table's plan prices its data on the workspace line
 	"containerservice:MaintenanceConfiguration":        true,
 	"dbformysql:Database":                              true,
 	"dbformysql:Configuration":                         true,
@@ -215,6 +216,10 @@ type estimator struct {
 	pools       int
 	sites       int
 	vms         int
+	// collectionMinutes is Container Insights' collection interval (its data collection
+	// rule), 0 when the plan has none; containerLogPlan is ContainerLogV2's table plan.
+	collectionMinutes float64
+	containerLogPlan  string
 }
 
 func (e *estimator) index() {
@@ -238,6 +243,16 @@ func (e *estimator) index() {
 		case "containerservice:AgentPool":
 			e.nodes += poolFrom(r.Inputs).billedCount()
 			e.pools++
+		case "insights:DataCollectionRule":
+			for _, x := range objects(r.Inputs, "dataSources", "extensions") {
+				if str(x, "extensionName") == "ContainerInsights" {
+					e.collectionMinutes = intervalMinutes(str(x, "extensionSettings", "dataCollectionSettings", "interval"))
+				}
+			}
+		case "operationalinsights:Table":
+			if str(r.Inputs, "tableName") == "ContainerLogV2" {
+				e.containerLogPlan = str(r.Inputs, "plan")
+			}
 		}
 		if r.Type == siteType {
 			e.sites++
@@ -560,19 +575,46 @@ func (e *estimator) workspace(r plan.Resource) ([]Line, error) {
 	if sku := str(r.Inputs, "sku", "name"); sku != "" && sku != "PerGB2018" {
 		return nil, fmt.Errorf("workspace SKU %q has no price (only PerGB2018, pay as you go)", sku)
 	}
-	estimated := LogIngestionGB(e.nodes, e.sites, e.vms)
+	nodeGB := NodeLogGB(e.collectionMinutes)
+	basic := strings.EqualFold(e.containerLogPlan, "Basic")
+	sitesGB := float64(e.sites) * LogGBPerSiteMonth
+	analytics := float64(e.nodes)*nodeGB + float64(e.vms)*LogGBPerVMMonth
+	what := fmt.Sprintf("Log Analytics ingestion: assumed %v GB/month (%d nodes x %v at a %v-minute interval",
+		roundTo(analytics, 2), e.nodes, roundTo(nodeGB, 3), collectionLabel(e.collectionMinutes))
+	if !basic {
+		analytics += sitesGB
+		what = fmt.Sprintf("Log Analytics ingestion: assumed %v GB/month (%d nodes x %v at a %v-minute interval + %d sites x %v",
+			roundTo(analytics, 2), e.nodes, roundTo(nodeGB, 3), collectionLabel(e.collectionMinutes), e.sites, LogGBPerSiteMonth)
+	}
+	what += fmt.Sprintf(" + %d VMs x %v) less %v GB free", e.vms, LogGBPerVMMonth, LogFreeGBMonth)
 	capGB, _ := num(r.Inputs, "workspaceCapping", "dailyQuotaGb")
-	billable := BillableLogGB(estimated, capGB)
-	what := fmt.Sprintf("Log Analytics ingestion: assumed %v GB/month (%d nodes x %v + %d sites x %v + %d VMs x %v) less %v GB free",
-		roundTo(estimated, 2), e.nodes, LogGBPerNodeMonth, e.sites, LogGBPerSiteMonth, e.vms, LogGBPerVMMonth, LogFreeGBMonth)
 	if capGB > 0 {
 		what += fmt.Sprintf("; the %v GB/day cap bounds it at %v GB", capGB, roundTo(capGB*HoursPerMonth/24, 1))
 	}
-	l, err := e.line(r.Name, "ingestion", what, billable, "GB", "loganalytics/ingestion")
+	l, err := e.line(r.Name, "ingestion", what, BillableLogGB(analytics, capGB), "GB", "loganalytics/ingestion")
 	if err != nil {
 		return nil, err
 	}
-	return []Line{l}, nil
+	lines := []Line{l}
+	if basic {
+		b, err := e.line(r.Name, "basic ingestion",
+			fmt.Sprintf("Log Analytics Basic plan (ContainerLogV2): assumed %d sites x %v GB/month of container logs, no free allowance; queries billed per GB scanned (not counted)", e.sites, LogGBPerSiteMonth),
+			sitesGB, "GB", "loganalytics/basic-ingestion")
+		if err != nil {
+			return nil, err
+		}
+		lines = append(lines, b)
+	}
+	return lines, nil
+}
+
+// collectionLabel prints the interval the node figure assumes (Container Insights' default when
+// the plan sets none).
+func collectionLabel(minutes float64) float64 {
+	if minutes <= 0 {
+		return LogBaseIntervalMinutes
+	}
+	return minutes
 }
 
 func (e *estimator) protectedItem(r plan.Resource) ([]Line, error) {

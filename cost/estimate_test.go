@@ -23,10 +23,11 @@ func TestEstimateStacks(t *testing.T) {
 	const h = 730.0 // hours a month
 
 	// Shared by both stacks: 8 metric alert rules (6 single series; node CPU and node memory
-	// split by node pool: admin and user), 2 log alerts every 5 minutes, 2 standard web tests
-	// from 3 locations every 900 s, the ingress IP, the MySQL private DNS zone and 0.01 GB of
-	// build context.
-	runs := 3 * (h * 3600 / 900) // 8,760 runs a test
+	// split by node pool: admin and user), 2 log alerts every 15 minutes (the default), 2
+	// standard web tests from 1 location every 600 s (the default), the ingress IP, the MySQL
+	// private DNS zone, 0.01 GB of build context, and 2 sites x 1 GB of container logs on the
+	// Basic plan.
+	runs := 1 * (h * 3600 / 600) // 4,380 runs a test
 	shared := []wantLine{
 		{"alert-mysql-connections", "rule", 1 * p("monitor/metric-alert-series")},
 		{"alert-mysql-cpu", "rule", 1 * p("monitor/metric-alert-series")},
@@ -36,8 +37,9 @@ func TestEstimateStacks(t *testing.T) {
 		{"alert-node-memory", "rule", 2 * p("monitor/metric-alert-series")},
 		{"alert-site-azure", "rule", 1 * p("monitor/metric-alert-series")},
 		{"alert-site-tech", "rule", 1 * p("monitor/metric-alert-series")},
-		{"alert-nfs-disk-full", "rule", 1 * p("monitor/log-alert-5m")},
-		{"alert-pod-restarts", "rule", 1 * p("monitor/log-alert-5m")},
+		{"alert-nfs-disk-full", "rule", 1 * p("monitor/log-alert-15m")},
+		{"alert-pod-restarts", "rule", 1 * p("monitor/log-alert-15m")},
+		{"log-analytics", "basic ingestion", 2 * 1 * p("loganalytics/basic-ingestion")},
 		{"webtest-azure", "runs", runs * p("monitor/webtest-run")},
 		{"webtest-tech", "runs", runs * p("monitor/webtest-run")},
 		{"ingress-ip", "public IP", h * p("ip/standard-static")},
@@ -73,8 +75,9 @@ func TestEstimateStacks(t *testing.T) {
 				{"mysql", "backup", 0 * p("mysql/backup")},
 				// wp-content: 16 GB StandardSSD = E3.
 				{"nfs-data-disk", "disk", 1 * p("disk/E3 LRS")},
-				// Logs: 2 nodes x 2 GB + 2 sites x 1 GB + 1 VM x 0.1 GB = 6.1 GB, less 5 GB free.
-				{"log-analytics", "ingestion", (2*2 + 2*1 + 1*0.1 - 5) * p("loganalytics/ingestion")},
+				// Analytics logs: 2 nodes x 2 GB x 5/15 (a 15-minute interval) + 1 VM x 0.1 GB
+				// = 1.43 GB, within the 5 GB free.
+				{"log-analytics", "ingestion", 0},
 				// No VM backup in dev.
 			},
 		},
@@ -93,8 +96,9 @@ func TestEstimateStacks(t *testing.T) {
 				{"mysql", "backup", (2*32 - 32) * p("mysql/backup")},
 				// wp-content: 64 GB StandardSSD = E6.
 				{"nfs-data-disk", "disk", 1 * p("disk/E6 LRS")},
-				// Logs: 4 nodes x 2 GB + 2 sites x 1 GB + 1 VM x 0.1 GB = 10.1 GB, less 5 GB free.
-				{"log-analytics", "ingestion", (4*2 + 2*1 + 1*0.1 - 5) * p("loganalytics/ingestion")},
+				// Analytics logs: 4 nodes x 2 GB x 5/15 + 1 VM x 0.1 GB = 2.77 GB, within the 5 GB
+				// free.
+				{"log-analytics", "ingestion", 0},
 				// VM backup: OS 30 GB + data 64 GB = 94 GB, over 50 GB: one full instance fee;
 				// storage assumed one copy of 94 GB, geo-redundant vault.
 				{"backup-nfs-vm", "protected instance", 1 * p("backup/vm")},

@@ -18,13 +18,16 @@ const HoursPerMonth = 730.0
 // Usage assumptions: the plan says what exists, not how much it is used, so the lines that bill
 // by use state these in their text. They are meant for two low-traffic blogs.
 const (
-	// LogGBPerNodeMonth is Container Insights data per node: inventories and performance at the
-	// 5-minute interval the data collection rule sets, kube-system logs excluded. Microsoft's
-	// cost guidance puts a small node well under this; 2 GB leaves room for chatty pods.
+	// LogGBPerNodeMonth is Container Insights data per node: inventories and performance at
+	// LogBaseIntervalMinutes, kube-system excluded (the cost-optimised preset). Microsoft's
+	// cost guidance puts a small node well under this; 2 GB leaves room for chatty pods. Both
+	// are records per interval, so a longer interval sends proportionally less (NodeLogGB).
 	LogGBPerNodeMonth = 2.0
-	// LogGBPerSiteMonth is a site's container logs (Apache and ingress access lines on stdout)
-	// and its availability results: ~10,000 requests a day of ~300 bytes is 0.1 GB, times ten
-	// for bots and admin traffic.
+	// LogBaseIntervalMinutes is the collection interval LogGBPerNodeMonth is stated for.
+	LogBaseIntervalMinutes = 5.0
+	// LogGBPerSiteMonth is a site's container logs (Apache and ingress access lines on stdout,
+	// ContainerLogV2) and its availability results: ~10,000 requests a day of ~300 bytes is
+	// 0.1 GB, times ten for bots and admin traffic.
 	LogGBPerSiteMonth = 1.0
 	// LogGBPerVMMonth is what the Azure Monitor agent sends from a VM: heartbeats and one disk
 	// counter every 5 minutes.
@@ -151,6 +154,31 @@ func BackupInstances(diskGB float64) (string, float64) {
 // LogIngestionGB is the data a month the plan is assumed to send to Log Analytics.
 func LogIngestionGB(nodes, sites, vms int) float64 {
 	return float64(nodes)*LogGBPerNodeMonth + float64(sites)*LogGBPerSiteMonth + float64(vms)*LogGBPerVMMonth
+}
+
+// NodeLogGB is a node's Container Insights data a month at a collection interval of minutes
+// (LogBaseIntervalMinutes when 0): inventory and performance records scale with how often they
+// are taken.
+func NodeLogGB(minutes float64) float64 {
+	if minutes <= 0 {
+		minutes = LogBaseIntervalMinutes
+	}
+	return LogGBPerNodeMonth * LogBaseIntervalMinutes / minutes
+}
+
+// intervalMinutes reads a Container Insights interval ("5m", "1h") as minutes; 0 when unset or
+// unreadable, which NodeLogGB treats as the base interval.
+func intervalMinutes(s string) float64 {
+	n, err := strconv.Atoi(strings.TrimRight(s, "mh"))
+	switch {
+	case err != nil || n <= 0:
+		return 0
+	case strings.HasSuffix(s, "h"):
+		return float64(n) * 60
+	case strings.HasSuffix(s, "m"):
+		return float64(n)
+	}
+	return 0
 }
 
 // BillableLogGB is what Log Analytics bills of estimatedGB: the workspace's daily cap (0 = none)

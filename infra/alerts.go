@@ -25,19 +25,17 @@ type AlertTargets struct {
 	NFS           *NFS
 }
 
-// Alert timing: evaluate every 5 minutes over 15, so a short spike (a plugin update, a backup)
-// does not page anyone but a lasting problem does.
+// Alert timing: metric alerts evaluate every 5 minutes over 15, so a short spike (a plugin
+// update, a backup) does not page anyone but a lasting problem does. Log alerts run every
+// alerts.logAlertEveryMinutes (billed by that step) over a window at least as long.
 const (
 	alertEvery  = "PT5M"
 	alertWindow = "PT15M"
 	// podRestartWindow is the window alerts.podRestarts counts restarts in.
 	podRestartWindow = "PT30M"
-	// webTestFrequencySeconds and webTestLocations: standard availability tests bill per run,
-	// so three locations every 15 minutes (~8,600 runs a site a month), and an alert when two
-	// of the three fail.
-	webTestFrequencySeconds = 900
-	webTestTimeoutSeconds   = 30
-	webTestFailedLocations  = 2
+	// webTestTimeoutSeconds: standard availability tests bill per run, so their locations and
+	// frequency are config (alerts.availability), checked to alert within 15 minutes.
+	webTestTimeoutSeconds = 30
 	// certWarningDays fails the availability test while the certificate has less than this
 	// left, before browsers start refusing it.
 	certWarningDays = 14
@@ -46,10 +44,6 @@ const (
 	// nfsMountPath is the data disk's mount point, the instance the disk counter reports.
 	nfsMountPath = nfsMountPoint
 )
-
-// webTestLocations are Application Insights test locations near Japan East plus one farther
-// away, so a regional network problem does not look like a site outage.
-var webTestLocations = []string{"apac-jp-kaw-edge", "apac-sg-sin-azr", "apac-hk-hkn-azr"}
 
 // mysqlMaxConnections is max_connections by SKU (Azure's defaults, "Server parameters in Azure
 // Database for MySQL - Flexible Server").
@@ -249,7 +243,7 @@ func (a *alerter) newLogAlert(name, description string, ws *Workspace, query, ag
 		Severity:            pulumi.Float64(severity),
 		Enabled:             pulumi.Bool(true),
 		Scopes:              pulumi.StringArray{ws.ID.ToStringOutput()},
-		EvaluationFrequency: pulumi.String(alertEvery),
+		EvaluationFrequency: pulumi.String(isoMinutes(a.cfg.Alerts.LogAlertEveryMinutes)),
 		WindowSize:          pulumi.String(window),
 		AutoMitigate:        pulumi.Bool(true),
 		Criteria:            &logalert.ScheduledQueryRuleCriteriaArgs{AllOf: logalert.ConditionArray{cond}},
@@ -353,7 +347,8 @@ func (a *alerter) newAvailabilityTests(ws *Workspace) error {
 		}).(pulumi.StringMapOutput)
 	}
 	locations := insights.WebTestGeolocationArray{}
-	for _, l := range webTestLocations {
+	av := a.cfg.Alerts.Availability
+	for _, l := range av.Locations {
 		locations = append(locations, &insights.WebTestGeolocationArgs{Location: pulumi.String(l)})
 	}
 	for _, site := range a.cfg.Sites {
@@ -368,7 +363,7 @@ func (a *alerter) newAvailabilityTests(ws *Workspace) error {
 			Kind:               insights.WebTestKindStandard,
 			WebTestKind:        insights.WebTestKindStandard,
 			Enabled:            pulumi.Bool(true),
-			Frequency:          pulumi.Int(webTestFrequencySeconds),
+			Frequency:          pulumi.Int(av.FrequencySeconds),
 			Timeout:            pulumi.Int(webTestTimeoutSeconds),
 			RetryEnabled:       pulumi.Bool(true),
 			Locations:          locations,
@@ -388,21 +383,23 @@ func (a *alerter) newAvailabilityTests(ws *Workspace) error {
 			return fmt.Errorf("create availability test for site %s: %w", site.Name, err)
 		}
 		_, err = insights.NewMetricAlert(a.ctx, "alert-site-"+site.Name, &insights.MetricAlertArgs{
-			RuleName:            pulumi.String(testName),
-			ResourceGroupName:   a.rg.Name,
-			Location:            pulumi.String("global"),
-			Tags:                tags(a.cfg, "site", site.Name),
-			Description:         pulumi.String("site " + site.Name + " failing from outside"),
-			Severity:            pulumi.Int(0),
-			Enabled:             pulumi.Bool(true),
-			Scopes:              pulumi.StringArray{test.ID().ToStringOutput(), componentID},
-			EvaluationFrequency: pulumi.String("PT5M"),
-			WindowSize:          pulumi.String("PT15M"),
+			RuleName:          pulumi.String(testName),
+			ResourceGroupName: a.rg.Name,
+			Location:          pulumi.String("global"),
+			Tags:              tags(a.cfg, "site", site.Name),
+			Description:       pulumi.String("site " + site.Name + " failing from outside"),
+			Severity:          pulumi.Int(0),
+			Enabled:           pulumi.Bool(true),
+			Scopes:            pulumi.StringArray{test.ID().ToStringOutput(), componentID},
+			// Every minute over one test period: a failed run alerts within the test's
+			// frequency plus a minute (config checks that this stays within 15 minutes).
+			EvaluationFrequency: pulumi.String(isoMinutes(config.AvailabilityAlertEveryMinutes)),
+			WindowSize:          pulumi.String(isoMinutes(av.FrequencySeconds / 60)),
 			Criteria: &insights.WebtestLocationAvailabilityCriteriaArgs{
 				OdataType:           pulumi.String("Microsoft.Azure.Monitor.WebtestLocationAvailabilityCriteria"),
 				WebTestId:           test.ID().ToStringOutput(),
 				ComponentId:         componentID,
-				FailedLocationCount: pulumi.Float64(webTestFailedLocations),
+				FailedLocationCount: pulumi.Float64(float64(av.FailedLocations)),
 			},
 			Actions: a.metricActions(),
 		})
@@ -412,6 +409,9 @@ func (a *alerter) newAvailabilityTests(ws *Workspace) error {
 	}
 	return nil
 }
+
+// isoMinutes is an ISO 8601 duration of whole minutes, as alert rules take them ("PT15M").
+func isoMinutes(m int) string { return fmt.Sprintf("PT%dM", m) }
 
 // sortedNames returns a map's keys in order, so resources register in a stable order.
 func sortedNames[V any](m map[string]V) []string {

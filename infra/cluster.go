@@ -273,11 +273,12 @@ func newContainerInsights(ctx *pulumi.Context, cfg config.Config, cluster *conta
 				Name:          pulumi.String("ContainerInsightsExtension"),
 				ExtensionName: pulumi.String("ContainerInsights"),
 				Streams:       pulumi.StringArray{pulumi.String(containerInsightsStream)},
-				// Every 5 minutes and without kube-system: a few blogs need no finer grain, and
-				// ingestion is the part of monitoring that is billed per GB.
+				// Container Insights' cost-optimised collection: the configured interval
+				// (logs.collectionIntervalMinutes) and without kube-system. A few blogs need no
+				// finer grain, and ingestion is the part of monitoring that is billed per GB.
 				ExtensionSettings: pulumi.Map{
 					"dataCollectionSettings": pulumi.Map{
-						"interval":               pulumi.String("5m"),
+						"interval":               pulumi.String(fmt.Sprintf("%dm", cfg.Logs.CollectionIntervalMinutes)),
 						"namespaceFilteringMode": pulumi.String("Exclude"),
 						"namespaces":             pulumi.StringArray{pulumi.String("kube-system"), pulumi.String("gatekeeper-system")},
 						"enableContainerLogV2":   pulumi.Bool(true),
