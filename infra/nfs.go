@@ -83,13 +83,19 @@ var (
 	//   - noresvport: reconnects from a new, non-privileged source port after a network blip,
 	//     which Azure's load-balanced paths need to recover quickly (needs insecure, above).
 	//   - noatime: reading a PHP file does not turn into a write on the server.
-	//   - actimeo=30: file attributes are cached for 30 s, so the stat() calls PHP makes on
-	//     every include are answered locally; opcache's own revalidation (60 s in the image)
-	//     bounds how stale code can be, so an update on an admin pod reaches the user pods
-	//     within ~90 s.
-	//   - lookupcache=positive: names that do not exist are not cached, so an upload made on
-	//     one pod is visible on the others at once.
-	nfsMountOptions = []string{"nfsvers=4.1", "hard", "timeo=600", "retrans=2", "noresvport", "noatime", "actimeo=30", "lookupcache=positive"}
+	//   - actimeo=30: file attributes are cached for 30 s, so the stat() calls made on every
+	//     view (uploads, the page cache's lookup) are answered locally. Code no longer depends
+	//     on it: user pods run a local copy swapped on a marker file (k8s/codesync.go), which
+	//     they read with open(), and NFS's close-to-open rule makes every open() ask the server.
+	//   - the default lookup cache (no lookupcache=): a name found missing is remembered too,
+	//     until the directory changes or 30 s pass. With lookupcache=positive every check for a
+	//     file that does not exist is a LOOKUP round trip, every time (seen on a real kernel
+	//     client under qemu, FACTS.md), and WordPress makes many (drop-ins, language files, the
+	//     page cache's lookup of a page not stored yet). The price: a file created on one pod
+	//     that another pod looked for a moment before may stay unseen there for up to 30 s;
+	//     for uploads that is a picture nobody links to yet, for the page cache one more
+	//     rendering.
+	nfsMountOptions = []string{"nfsvers=4.1", "hard", "timeo=600", "retrans=2", "noresvport", "noatime", "actimeo=30"}
 )
 
 // NFSMountOptions returns the options the nodes mount the wp-content export with (the

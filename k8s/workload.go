@@ -53,9 +53,10 @@ const (
 	readinessTimeoutSeconds = contentReadySeconds + 2*dbReadySeconds + 1
 	// webUID is www-data, which the image runs as and the NFS export squashes to.
 	webUID = 33
-	// Ephemeral storage for the writable paths: WordPress's code copy, PHP's temp files.
-	ephemeralRequest = "256Mi"
-	ephemeralLimit   = "1Gi"
+	// Ephemeral storage for the writable paths: WordPress core's copy, on user pods the local
+	// copies of plugins and themes (two while a swap's old copy drains), PHP's temp files.
+	ephemeralRequest = "512Mi"
+	ephemeralLimit   = "2Gi"
 	nodeLabelKey     = "env"
 )
 
@@ -156,6 +157,31 @@ func (b *siteBuild) podSpec(w workload, secrets *siteSecrets) *corev1.PodSpecArg
 		},
 		emptyDir("html"), emptyDir("apache-run"), emptyDir("apache-lock"),
 	)
+	user := w.component == componentUser
+	if user {
+		spec.Volumes = append(spec.Volumes.(corev1.VolumeArray), emptyDir("code"))
+		spec.InitContainers = corev1.ContainerArray{b.codeSyncContainer()}
+	}
+	// Admin pods: the share is the docroot's wp-content. User pods: the share is
+	// codeSourcePath and the docroot's wp-content a link to the local copy (codesync.go).
+	contentMount := mount("wp-content", contentMountPath, b.site.Name)
+	env := b.wordpressEnv()
+	if user {
+		contentMount = mount("wp-content", codeSourcePath, b.site.Name)
+		env = append(env, codeSyncEnv()...)
+	}
+	mounts := corev1.VolumeMountArray{
+		mount("html", "/var/www/html", ""),
+		// Each site has its own directory on the shared export.
+		contentMount,
+		&corev1.VolumeMountArgs{Name: pulumi.String("secrets"), MountPath: pulumi.String(secretMountPath), ReadOnly: pulumi.Bool(true)},
+		mount("tmp", "/tmp", ""),
+		mount("apache-run", "/var/run/apache2", ""),
+		mount("apache-lock", "/var/lock/apache2", ""),
+	}
+	if user {
+		mounts = append(mounts, mount("code", codeDir, ""))
+	}
 	spec.TerminationGracePeriodSeconds = pulumi.Int(podStop.GracePeriodSeconds())
 	spec.Affinity = &corev1.AffinityArgs{
 		NodeAffinity: &corev1.NodeAffinityArgs{
@@ -193,7 +219,7 @@ func (b *siteBuild) podSpec(w workload, secrets *siteSecrets) *corev1.PodSpecArg
 		Ports: corev1.ContainerPortArray{&corev1.ContainerPortArgs{
 			Name: pulumi.String(httpPortName), ContainerPort: pulumi.Int(containerPort), Protocol: pulumi.String("TCP"),
 		}},
-		Env: b.wordpressEnv(),
+		Env: env,
 		// Memory request = limit: the pod is never the first to be OOM-killed under node
 		// pressure, and the image's Apache is sized (MaxRequestWorkers) to fit it.
 		Resources: &corev1.ResourceRequirementsArgs{
@@ -207,15 +233,7 @@ func (b *siteBuild) podSpec(w workload, secrets *siteSecrets) *corev1.PodSpecArg
 				"ephemeral-storage": pulumi.String(ephemeralLimit),
 			},
 		},
-		VolumeMounts: corev1.VolumeMountArray{
-			mount("html", "/var/www/html", ""),
-			// Each site has its own directory on the shared export.
-			mount("wp-content", contentMountPath, b.site.Name),
-			&corev1.VolumeMountArgs{Name: pulumi.String("secrets"), MountPath: pulumi.String(secretMountPath), ReadOnly: pulumi.Bool(true)},
-			mount("tmp", "/tmp", ""),
-			mount("apache-run", "/var/run/apache2", ""),
-			mount("apache-lock", "/var/lock/apache2", ""),
-		},
+		VolumeMounts: mounts,
 		StartupProbe: &corev1.ProbeArgs{
 			HttpGet: httpGet(startupPath), PeriodSeconds: pulumi.Int(startupPeriodSeconds),
 			FailureThreshold: pulumi.Int(startupFailures), TimeoutSeconds: pulumi.Int(probeTimeoutSeconds),
@@ -350,5 +368,8 @@ func (b *siteBuild) configExtra() string {
 		// old code against a migrated database.
 		"define('WP_AUTO_UPDATE_CORE', false);",
 		"define('DISALLOW_FILE_EDIT', true);",
+		// On user pods (WP_CODE_DIR set) the code comes from the pod's local copy; a no-op on
+		// admin pods (codesync.go).
+		"require_once '/usr/local/share/wp-k8s/local-code.php';",
 	}, "\n")
 }

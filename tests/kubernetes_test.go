@@ -232,9 +232,15 @@ func TestGraphDeployments(t *testing.T) {
 						}
 					}
 
-					// wp-content: the site's own directory of the shared claim.
+					// wp-content: the site's own directory of the shared claim; on user pods
+					// mounted beside the docroot, whose wp-content is the local copy of the code
+					// (TestGraphCodeSync).
 					vols := gList(t, d, spec+"volumes")
-					content := gFindBy(t, gList(t, d, c+"volumeMounts"), "mountPath", "/var/www/html/wp-content")
+					contentPath := "/var/www/html/wp-content"
+					if comp == "user" {
+						contentPath = "/var/www/site"
+					}
+					content := gFindBy(t, gList(t, d, c+"volumeMounts"), "mountPath", contentPath)
 					if got := content["subPath"]; got != site {
 						t.Errorf("wp-content subPath is %v, want %q", got, site)
 					}
