@@ -26,9 +26,6 @@ const (
 	// codePollSeconds: how often a user pod reads the marker (one NFS lookup). A change then
 	// reaches every user pod within this plus the copy's time, well inside the 60 s promised.
 	codePollSeconds = 10
-	// codeKeepSeconds keeps a retired copy for requests still running on it: at least the
-	// longest request the stop budget allows.
-	codeKeepSeconds = 300
 	// The sidecar copies files and sleeps: a little CPU during a copy, a shell's memory.
 	codeSyncMemory     = "32Mi"
 	codeSyncCPURequest = "10m"
@@ -49,7 +46,8 @@ func codeSyncEnv() corev1.EnvVarArray {
 func (b *siteBuild) codeSyncContainer() *corev1.ContainerArgs {
 	env := append(codeSyncEnv(),
 		envVar("WP_CODE_POLL_SECONDS", pulumi.String(strconv.Itoa(codePollSeconds))),
-		envVar("WP_CODE_KEEP_SECONDS", pulumi.String(strconv.Itoa(codeKeepSeconds))),
+		// A retired copy stays while requests that started on it may still run (timeouts.go).
+		envVar("WP_CODE_KEEP_SECONDS", pulumi.String(strconv.Itoa(podStop.CodeKeepSeconds()))),
 		// After a swap it asks Apache in the same pod to empty opcache of the retired copy.
 		envVar("WP_CODE_RESET_URL", pulumi.String("http://127.0.0.1:"+strconv.Itoa(containerPort)+"/wp-k8s-opcache-reset")),
 	)

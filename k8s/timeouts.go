@@ -59,3 +59,8 @@ func (b stopBudget) GracePeriodSeconds() int {
 // than the graceful stop would be cut at the next admin rollout, so the Job waits no longer
 // than that and a run that needs more shows up as failed.
 func (b stopBudget) CronRequestSeconds() int { return b.GracefulStopSeconds() }
+
+// CodeKeepSeconds is how long a user pod keeps a retired copy of the code after swapping in a
+// new one (codesync.go): a request that started on it may run for the whole request budget,
+// and twice that leaves room for a slow start.
+func (b stopBudget) CodeKeepSeconds() int { return 2 * b.RequestSeconds }

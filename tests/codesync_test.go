@@ -1,6 +1,7 @@
 package tests
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -43,6 +44,23 @@ func TestGraphCodeSync(t *testing.T) {
 				}
 				if got := gStrs(t, user, sc+"startupProbe.exec.command"); !gEqualStrings(got, []string{"test", "-L", "/var/www/code/current"}) {
 					t.Errorf("sidecar startup probe is %v, want the first copy's link", got)
+				}
+				// A retired copy outlives any request that started on it: the longest a request
+				// may run is Apache's graceful-stop time (the stop budget, timeouts.go).
+				sideEnv, webEnv := map[string]string{}, map[string]string{}
+				for path, m := range map[string]map[string]string{sc + "env": sideEnv, spec + "containers[0].env": webEnv} {
+					for _, e := range gList(t, user, path) {
+						v, _ := e.(map[string]any)["value"].(string)
+						m[e.(map[string]any)["name"].(string)] = v
+					}
+				}
+				keep, err1 := strconv.Atoi(sideEnv["WP_CODE_KEEP_SECONDS"])
+				request, err2 := strconv.Atoi(webEnv["APACHE_GRACEFUL_SHUTDOWN_TIMEOUT"])
+				if err1 != nil || err2 != nil || keep < request {
+					t.Errorf("WP_CODE_KEEP_SECONDS %q, want at least the request budget %q", sideEnv["WP_CODE_KEEP_SECONDS"], webEnv["APACHE_GRACEFUL_SHUTDOWN_TIMEOUT"])
+				}
+				if p, err := strconv.Atoi(sideEnv["WP_CODE_POLL_SECONDS"]); err != nil || p < 1 || p > 30 {
+					t.Errorf("WP_CODE_POLL_SECONDS %q: a change must reach every pod within 60 s, copy included", sideEnv["WP_CODE_POLL_SECONDS"])
 				}
 				for _, r := range []string{"requests.memory", "limits.memory", "requests.cpu"} {
 					if !gHasInput(user, sc+"resources."+r) {
