@@ -72,7 +72,9 @@ trap 'exit 143' TERM
 . "$here/cluster.sh"
 
 # plan_stack writes the offline plan's manifests of one stack into $work/manifests-<stack>.
-# sites3 is prod with a third, single-replica site, made here from Pulumi.prod.yaml.
+# sites3 is prod with a third, single-replica site, made here from Pulumi.prod.yaml; it also
+# takes tls.mode letsencrypt (cert-manager's ClusterIssuer and a Certificate per site, on
+# cert-manager's own CRDs) and the site switches of the edge (xmlrpc, an allowlist, two hosts).
 plan_stack() {
 	local stack=$1 dir=$root
 	if [ "$stack" = sites3 ]; then
@@ -85,14 +87,33 @@ plan_stack() {
 		done
 		awk '{ print } /^  wordpress-aks:sites:/ {
 			print "    - name: shop"
-			print "      hosts: [shop.example.com]"
+			print "      hosts: [shop.example.com, www.shop.example.com]"
 			print "      database: wp_shop"
 			print "      userReplicas: 1"
 			print "      adminReplicas: 1"
+			print "      xmlrpc: true"
+			print "      adminAllowCidrs: [203.0.113.0/24, 2001:db8::/48]"
 		}' "$root/Pulumi.prod.yaml" >"$dir/Pulumi.sites3.yaml"
+		printf '  wordpress-aks:tls:\n    mode: letsencrypt\n    email: blog-ops@example.com\n' >>"$dir/Pulumi.sites3.yaml"
 	fi
 	(cd "$dir" && "$work/plan" -quiet -stack "$stack" -out "$work/plan-$stack.json" -manifests "$work/manifests-$stack") >"$work/plan-$stack.log" 2>&1 ||
 		{ cat "$work/plan-$stack.log"; return 1; }
+}
+
+# apply_crds applies cert-manager's CRDs when the plan has cert-manager objects: in the cluster
+# Helm installs them from the chart (crds.enabled); here they come from the cert-manager Go
+# module of the chart's version (deploy/crds, the source the chart's CRD templates are built
+# from), so the ClusterIssuer and Certificates are checked against cert-manager's real schema.
+apply_crds() {
+	local dir=$1 version mod kind
+	grep -lq '^apiVersion: cert-manager.io/' "$dir"/*.yaml || return 0
+	version=$(jq -r '.resources[] | select(.name == "cert-manager") | .inputs.version' "$work/plan-$stack.json")
+	mod=$(go mod download -json "github.com/cert-manager/cert-manager@$version" | jq -r .Dir) || return 1
+	for kind in clusterissuers certificates; do
+		k apply --server-side --field-manager="$FIELD_MANAGER" -f "$mod/deploy/crds/cert-manager.io_$kind.yaml" >/dev/null || return 1
+		k wait --for condition=established --timeout=60s "crd/$kind.cert-manager.io" >/dev/null || return 1
+	done
+	pass "$stack: cert-manager $version's CRDs (ClusterIssuer, Certificate) from its Go module applied"
 }
 
 # apply_file applies one manifest server-side and reports errors and unexplained warnings.
@@ -270,8 +291,10 @@ check_references() {
 			  else "Ingress \($i.metadata.namespace)/\($i.metadata.name): Service \($b.name) has no port \($b.port.name // $b.port.number)" end'
 		local tls
 		for tls in $(k get ingresses -n "$ns" -o json | jq -r '.items[].spec.tls[]?.secretName'); do
+			# In tls.mode letsencrypt cert-manager writes the secret from a Certificate.
 			[ "$(k get secret -n "$ns" "$tls" -o jsonpath='{.type}' 2>/dev/null)" = kubernetes.io/tls ] ||
-				echo "Ingress in $ns: TLS secret $tls missing or not of type kubernetes.io/tls"
+				k get certificates.cert-manager.io -n "$ns" -o json 2>/dev/null | jq -e --arg s "$tls" 'any(.items[]; .spec.secretName == $s)' >/dev/null ||
+				echo "Ingress in $ns: TLS secret $tls missing or not of type kubernetes.io/tls, and no Certificate writes it"
 		done
 		# Services: the selector picks the pods of exactly one Deployment, all of them, and the
 		# target port is one of their container ports.
@@ -322,6 +345,8 @@ check_references() {
 		while IFS=$'\t' read -r name sel; do
 			[ -n "$name" ] || continue
 			[ -z "$sel" ] && continue
+			# cert-manager's HTTP-01 solver pods exist only while a challenge is pending.
+			[ "$sel" = acme.cert-manager.io/http01-solver=true ] && continue
 			[ -n "$(k get pods -n "$ns" -l "$sel" -o name)" ] || echo "NetworkPolicy $ns/$name selects no pod ($sel)"
 		done < <(k get networkpolicies -n "$ns" -o json | jq -c '.items[]' | while read -r o; do
 			printf '%s\t%s\n' "$(jq -r .metadata.name <<<"$o")" "$(jq .spec.podSelector <<<"$o" | selector_string)"
@@ -384,6 +409,7 @@ run_stack() {
 		fail "$stack: start the API server"
 		return
 	}
+	apply_crds "$dir" || fail "$stack: cert-manager's CRDs"
 	apply_all "$dir"
 	check_workloads
 	local namespaces probs
