@@ -6,7 +6,7 @@ BASE ?= base-plan.json
 # PULUMI_FLAGS passes extra flags to pulumi up/destroy, e.g. --yes in CI.
 PULUMI_FLAGS ?=
 
-.PHONY: test plan cost-diff preview up destroy prices image-digest measure
+.PHONY: test plan cost-diff preflight preview up destroy prices image-digest measure
 
 # Every check CI runs (vet, unit and resource-graph tests, manifests, image tests, lint).
 test:
@@ -20,14 +20,20 @@ plan:
 cost-diff:
 	go run ./cmd/plan -stack $(STACK) -quiet -base $(BASE)
 
+# Asks Azure, read-only, whether the subscription takes STACK (versions, VM sizes, quota, MySQL,
+# names, permissions, providers, locks, policies); exits 1 on a FAIL. Needs az login or ARM_*.
+preflight:
+	go run ./cmd/preflight -stack $(STACK)
+
 # pulumi preview of STACK against Azure, with the full diff.
 preview:
 	pulumi stack select --create $(STACK) && pulumi preview --stack $(STACK) --diff
 
-# Refuses a bad config or a stack over its cost ceiling offline, then runs pulumi up. -strict checks
-# the real credentials (no stand-ins; needs PULUMI_CONFIG_PASSPHRASE), as the deploy itself does.
+# Refuses a bad config or a stack over its cost ceiling offline, then what the subscription would
+# refuse (preflight), then runs pulumi up. -strict checks the real credentials (no stand-ins; needs
+# PULUMI_CONFIG_PASSPHRASE), as the deploy itself does.
 up:
-	go run ./cmd/plan -stack $(STACK) -quiet -strict && pulumi stack select --create $(STACK) && pulumi up --stack $(STACK) $(PULUMI_FLAGS)
+	go run ./cmd/plan -stack $(STACK) -quiet -strict && go run ./cmd/preflight -stack $(STACK) && pulumi stack select --create $(STACK) && pulumi up --stack $(STACK) $(PULUMI_FLAGS)
 
 # Tears STACK down; prod refuses (its data is protected: see README, "Tearing down").
 destroy:

@@ -108,7 +108,7 @@ func checkPolicies(ctx context.Context, az Azure, s Stack, acct *account) []Resu
 		}
 		def := strings.ToLower(path.Base(a.DefinitionID))
 		isBuiltIn := strings.HasPrefix(strings.ToLower(a.DefinitionID), "/providers/microsoft.authorization/policydefinitions/")
-		check := func(param string, bad func(list []string) []string, what, fix string) {
+		check := func(param string, bad func(list []string) []string, what, fix, allowedAll string) {
 			list := stringList(a.Parameters[param])
 			res := Result{Status: OK, Check: "policy " + name, Asked: r.Asked}
 			if hit := bad(list); len(hit) > 0 {
@@ -116,28 +116,28 @@ func checkPolicies(ctx context.Context, az Azure, s Stack, acct *account) []Resu
 				res.Answer = fmt.Sprintf("it denies %s: %s", what, strings.Join(hit, ", "))
 				res.Fix = fix + fmt.Sprintf(" (allowed by %s: %s)", param, orNone(list))
 			} else {
-				res.Answer = "it allows every " + strings.TrimSuffix(what, "s") + " of the stack"
+				res.Answer = allowedAll
 			}
 			results = append(results, res)
 		}
 		switch {
 		case isBuiltIn && def == policyAllowedLocations:
 			check("listOfAllowedLocations", func(l []string) []string { return missingFrom(l, []string{s.Config.Location}) },
-				"the location", "set location to an allowed one, or ask for an exemption")
+				"the location", "set location to an allowed one, or ask for an exemption", "it allows "+s.Config.Location)
 		case isBuiltIn && def == policyAllowedVMSKUs:
 			check("listOfAllowedSKUs", func(l []string) []string { return missingFrom(l, sizes) },
-				"VM sizes", "set nodePools.*.vmSize and nfs.vmSize to allowed sizes, or ask for an exemption")
+				"VM sizes", "set nodePools.*.vmSize and nfs.vmSize to allowed sizes, or ask for an exemption", "it allows every VM size of the stack: "+strings.Join(sizes, ", "))
 		case isBuiltIn && def == policyNotAllowedTypes:
 			check("listOfResourceTypesNotAllowed", func(l []string) []string { return presentIn(l, types) },
-				"resource types", "ask for an exemption for the resource group")
+				"resource types", "ask for an exemption for the resource group", "it denies none of the stack's resource types")
 		case isBuiltIn && def == policyAllowedResourceTypes:
 			check("listOfResourceTypesAllowed", func(l []string) []string { return missingFrom(l, types) },
-				"resource types", "ask for an exemption for the resource group")
+				"resource types", "ask for an exemption for the resource group", "it allows every resource type of the stack")
 		default:
 			other = append(other, name)
 		}
 	}
-	r.Answer = fmt.Sprintf("%d assignments apply", len(assignments))
+	r.Answer = plural(len(assignments), "assignment") + " at or above this scope"
 	if len(other) > 0 {
 		r.Status = Warn
 		r.Answer += fmt.Sprintf("; %d are not judged by the preflight (their rules are not read): %s", len(other), strings.Join(other, ", "))

@@ -130,6 +130,7 @@ var stackARMTypes = map[string]string{
 	"azure-native:insights:MetricAlert":                      "Microsoft.Insights/metricAlerts",
 	"azure-native:insights:ScheduledQueryRule":               "Microsoft.Insights/scheduledQueryRules",
 	"azure-native:insights:WebTest":                          "Microsoft.Insights/webtests",
+	"azure-native:logic:Workflow":                            "Microsoft.Logic/workflows",
 	"azure-native:managedidentity:UserAssignedIdentity":      "Microsoft.ManagedIdentity/userAssignedIdentities",
 	"azure-native:network:NetworkInterface":                  "Microsoft.Network/networkInterfaces",
 	"azure-native:network:NetworkSecurityGroup":              "Microsoft.Network/networkSecurityGroups",

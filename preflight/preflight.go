@@ -113,28 +113,30 @@ func Failed(results []Result) bool {
 	return false
 }
 
-// Write prints one block per result: the verdict and the check on the first line, then what was
-// asked, what Azure answered and, unless ok, the fix; and a closing count.
+// Report prints what the preflight is about, then the results (see Write).
+func Report(w io.Writer, stack string, s Stack, subscriptionID string, results []Result) error {
+	if _, err := fmt.Fprintf(w, "preflight of stack %s (%s, resource group %s) in subscription %s\n", stack, s.Config.Location, s.Config.Names().ResourceGroup(), subscriptionID); err != nil {
+		return err
+	}
+	return Write(w, results)
+}
+
+// Write prints one line per result: the verdict, the check and Azure's answer; under a warn or
+// FAIL, what was asked and the fix. A count closes it.
 func Write(w io.Writer, results []Result) error {
 	var n = map[Status]int{}
 	for _, r := range results {
 		n[r.Status]++
-		if _, err := fmt.Fprintf(w, "%-4s %s\n", r.Status, r.Check); err != nil {
+		if _, err := fmt.Fprintf(w, "%-4s %s: %s\n", r.Status, r.Check, r.Answer); err != nil {
 			return err
 		}
-		lines := [][2]string{{"asked", r.Asked}, {"answer", r.Answer}}
-		if r.Status != OK && r.Fix != "" {
-			lines = append(lines, [2]string{"fix", r.Fix})
+		if r.Status == OK {
+			continue
 		}
-		for _, l := range lines {
-			if l[1] == "" {
-				continue
-			}
-			if _, err := fmt.Fprintf(w, "     %-7s%s\n", l[0]+":", l[1]); err != nil {
-				return err
-			}
+		if _, err := fmt.Fprintf(w, "     asked: %s\n     fix:   %s\n", r.Asked, r.Fix); err != nil {
+			return err
 		}
 	}
-	_, err := fmt.Fprintf(w, "\npreflight: %d ok, %d warn, %d FAIL\n", n[OK], n[Warn], n[Fail])
+	_, err := fmt.Fprintf(w, "preflight: %d ok, %d warn, %d FAIL\n", n[OK], n[Warn], n[Fail])
 	return err
 }

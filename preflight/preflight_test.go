@@ -331,9 +331,9 @@ func TestWrite(t *testing.T) {
 	if err := Write(&b, results); err != nil {
 		t.Fatal(err)
 	}
-	want := "ok   signed in\n     asked: a token\n     answer:signed in as ci@example.com\n" +
-		"FAIL kubernetesVersion 1.35\n     asked: versions\n     answer:not offered\n     fix:   set kubernetesVersion to \"1.36\"\n" +
-		"\npreflight: 1 ok, 0 warn, 1 FAIL\n"
+	want := "ok   signed in: signed in as ci@example.com\n" +
+		"FAIL kubernetesVersion 1.35: not offered\n     asked: versions\n     fix:   set kubernetesVersion to \"1.36\"\n" +
+		"preflight: 1 ok, 0 warn, 1 FAIL\n"
 	if b.String() != want {
 		t.Errorf("got:\n%s\nwant:\n%s", b.String(), want)
 	}

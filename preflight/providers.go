@@ -21,6 +21,7 @@ var namespaces = map[string]string{
 	"containerservice":    "Microsoft.ContainerService",
 	"dbformysql":          "Microsoft.DBforMySQL",
 	"insights":            "Microsoft.Insights",
+	"logic":               "Microsoft.Logic",
 	"managedidentity":     "Microsoft.ManagedIdentity",
 	"network":             "Microsoft.Network",
 	"operationalinsights": "Microsoft.OperationalInsights",

@@ -38,7 +38,7 @@ func sizeUses(c config.Config) []sizeUse {
 			nodes, countKey = p.MaxCount, pr.Key+".maxCount"
 		}
 		out = append(out, sizeUse{Key: pr.Key + ".vmSize", Size: p.VMSize, Zones: p.Zones, VMs: nodes + 1,
-			What: fmt.Sprintf("%s: %d nodes (%s) + 1 upgrade surge", pr.Key, nodes, countKey)})
+			What: fmt.Sprintf("%s: %s (%s) + 1 upgrade surge", pr.Key, plural(nodes, "node"), countKey)})
 	}
 	var zones []string
 	if c.NFS.Zone != "" {
@@ -86,6 +86,14 @@ func blocked(sku VMSKU, zones []string) string {
 		return fmt.Sprintf("not offered in zone %s (zones offered: %s)", strings.Join(missing, ", "), orNone(sku.Zones))
 	}
 	return ""
+}
+
+// plural is "1 node", "2 nodes".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 func orNone(list []string) string {
@@ -155,7 +163,7 @@ func checkVMSizes(ctx context.Context, az Azure, s Stack) []Result {
 			why = blocked(*sku, u.Zones)
 		}
 		if why == "" {
-			r.Answer = fmt.Sprintf("offered in %s, not restricted (%d vCPUs, %g GiB, %s)", where, sku.VCPUs, sku.MemoryGB, sku.Family)
+			r.Answer = fmt.Sprintf("offered in %s, not restricted (%s, %g GiB, %s)", where, plural(sku.VCPUs, "vCPU"), sku.MemoryGB, sku.Family)
 			results = append(results, r)
 			continue
 		}
