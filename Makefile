@@ -47,6 +47,6 @@ prices:
 image-digest:
 	images/wordpress/refresh-base-digest.sh
 
-# Counts wp-content file-system operations per page view, stock PHP settings vs ours (root).
+# Operations on the share (NFS) and page times per view: stock, our settings, user pods, cache hits (root).
 measure:
 	tests/image/measure-fs-ops.sh
