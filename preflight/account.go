@@ -6,11 +6,8 @@ package preflight
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
-
-	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 )
 
 // account is what the later checks need from the account checks.
@@ -32,13 +29,8 @@ const signInFix = "run `az login` (and `az account set --subscription <id>`), or
 func checkAccount(ctx context.Context, az Azure) (*account, []Result) {
 	caller, err := az.Caller(ctx)
 	if err != nil {
-		var auth *azidentity.AuthenticationFailedError
-		answer := err.Error()
-		if errors.As(err, &auth) {
-			answer = "the sign-in was refused: " + firstLine(err.Error())
-		}
 		return nil, []Result{{Status: Fail, Check: "signed in", Asked: "an access token for Azure Resource Manager",
-			Answer: firstLine(answer), Fix: signInFix}}
+			Answer: "no credential gave a token: " + oneLine(err.Error()), Fix: signInFix}}
 	}
 	who := caller.Name
 	if who == "" {
@@ -66,11 +58,18 @@ func checkAccount(ctx context.Context, az Azure) (*account, []Result) {
 	return &account{caller: caller, sub: sub}, append(results, r)
 }
 
-// firstLine keeps the first line of a multi-line error (azidentity's name every credential it
-// tried).
-func firstLine(s string) string {
-	line, _, _ := strings.Cut(strings.TrimSpace(s), "\n")
-	return line
+// oneLine folds a multi-line error (azidentity's list every credential they tried, with why each
+// failed) into one line, without the links to troubleshooting guides.
+func oneLine(s string) string {
+	var parts []string
+	for _, l := range strings.Split(s, "\n") {
+		l = strings.TrimSpace(l)
+		if l == "" || strings.HasSuffix(l, ":") || strings.HasPrefix(l, "To troubleshoot") || strings.HasPrefix(l, "-") {
+			continue
+		}
+		parts = append(parts, strings.TrimSuffix(l, "."))
+	}
+	return strings.Join(parts, "; ")
 }
 
 // Actions the program needs: create the resource group and resources in it (Contributor's
