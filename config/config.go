@@ -38,6 +38,7 @@ type Config struct {
 	Backup    Backup    `json:"backup"`
 	Alerts    Alerts    `json:"alerts"`
 	Logs      Logs      `json:"logs"`
+	Schedule  Schedule  `json:"schedule"`
 	Cost      Cost      `json:"cost"`
 
 	// SSHPublicKey is the NFS VM's only login: an OpenSSH public key line (ssh-ed25519, ssh-rsa

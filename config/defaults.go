@@ -205,6 +205,12 @@ func Defaults() Config {
 				FailedLocations:  DefaultAvailabilityFailed,
 			},
 		},
+		Schedule: Schedule{
+			TimeZone:  DefaultScheduleTimeZone,
+			Days:      DefaultScheduleDays(),
+			StartHour: DefaultScheduleStartHour,
+			StopHour:  DefaultScheduleStopHour,
+		},
 		Logs: Logs{
 			DailyCapGB:                DefaultLogsDailyCapGB,
 			CollectionIntervalMinutes: DefaultLogsCollectionInterval,

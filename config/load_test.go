@@ -220,7 +220,7 @@ func TestLoadSiteDefaults(t *testing.T) {
 
 // allowedTopLevel is the list read gives for an unknown top-level key.
 const allowedTopLevel = "aks, alerts, backup, cost, deletionProtection, edge, ingress, kubernetesVersion, location, logs, mysql, " +
-	"namePrefix, network, nfs, nodePools, registry, sites, smtp, smtpPassword, sshPublicKey, tags, tls, tlsCertificate, " +
+	"namePrefix, network, nfs, nodePools, registry, schedule, sites, smtp, smtpPassword, sshPublicKey, tags, tls, tlsCertificate, " +
 	"tlsPrivateKey, wordpress"
 
 func TestLoadReadProblems(t *testing.T) {

@@ -142,6 +142,13 @@ func (n Names) AppInsights() string { return "appi-" + n.base() }
 // Budget is the resource group budget.
 func (n Names) Budget() string { return "budget-" + n.base() }
 
+// ScheduleWorkflow is the Logic App that starts or stops the environment (action "start" or
+// "stop").
+func (n Names) ScheduleWorkflow(action string) string { return "logic-" + n.base() + "-" + action }
+
+// QuietHoursRule is the alert processing rule that silences alerts outside the schedule.
+func (n Names) QuietHoursRule() string { return "apr-" + n.base() + "-quiet-hours" }
+
 // DataCollectionRule collects the NFS VM's disk counters.
 func (n Names) DataCollectionRule() string { return "dcr-" + n.base() + "-nfs" }
 

@@ -33,6 +33,7 @@ func Validate(c Config) Problems {
 		validateAlerts,
 		validateMonitoringAlerts,
 		validateLogs,
+		validateSchedule,
 		validateCost,
 		validateCostTraps,
 		validateCapacity,

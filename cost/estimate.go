@@ -88,6 +88,7 @@ var freeKinds = map[string]bool{
 	"insights:DataCollectionRule":                      true,
 	"insights:DataCollectionRuleAssociation":           true,
 	"operationalinsights:Table":                        true, // a table's plan prices its data on the workspace line
+	"alertsmanagement:AlertProcessingRuleByName":       true, // alert processing rules carry no charge
 	"containerservice:MaintenanceConfiguration":        true,
 	"dbformysql:Database":                              true,
 	"dbformysql:Configuration":                         true,
@@ -118,6 +119,7 @@ var pricers = map[string]pricer{
 	"insights:MetricAlert":            (*estimator).metricAlert,
 	"insights:ScheduledQueryRule":     (*estimator).logAlert,
 	"storage:StorageAccount":          (*estimator).storageAccount,
+	"logic:Workflow":                  (*estimator).workflow,
 }
 
 // siteType is the component each blog is; the log estimate counts them.
@@ -220,6 +222,10 @@ type estimator struct {
 	// rule), 0 when the plan has none; containerLogPlan is ContainerLogV2's table plan.
 	collectionMinutes float64
 	containerLogPlan  string
+	// schedules are the office-hours schedules of the plan's start and stop workflows, by the
+	// Azure name of each resource they start and stop.
+	schedules     map[string]Schedule
+	starts, stops map[string]workflowSchedule
 }
 
 func (e *estimator) index() {
@@ -249,6 +255,8 @@ func (e *estimator) index() {
 					e.collectionMinutes = intervalMinutes(str(x, "extensionSettings", "dataCollectionSettings", "interval"))
 				}
 			}
+		case "logic:Workflow":
+			e.indexSchedule(r)
 		case "operationalinsights:Table":
 			if str(r.Inputs, "tableName") == "ContainerLogV2" {
 				e.containerLogPlan = str(r.Inputs, "plan")
@@ -346,7 +354,7 @@ func (p pool) billedCount() int {
 	return p.count
 }
 
-func (e *estimator) poolLines(resource string, p pool) ([]Line, error) {
+func (e *estimator) poolLines(resource, clusterName string, p pool) ([]Line, error) {
 	if p.vmSize == "" {
 		return nil, fmt.Errorf("pool %q has no vmSize", p.name)
 	}
@@ -355,7 +363,8 @@ func (e *estimator) poolLines(resource string, p pool) ([]Line, error) {
 	if p.autoscale {
 		what += fmt.Sprintf(" (autoscaler maximum; starts at %d)", p.count)
 	}
-	vm, err := e.line(resource, "nodes ("+p.name+")", what, float64(n)*HoursPerMonth, "node-hour", "vm/"+p.vmSize)
+	hours, note := e.hours(clusterName)
+	vm, err := e.line(resource, "nodes ("+p.name+")", what+note, float64(n)*hours, "node-hour", "vm/"+p.vmSize)
 	if err != nil {
 		return nil, fmt.Errorf("pool %q: VM size %s: %w", p.name, p.vmSize, err)
 	}
@@ -394,7 +403,7 @@ func (e *estimator) cluster(r plan.Resource) ([]Line, error) {
 		lines = append(lines, l)
 	}
 	for _, pp := range objects(r.Inputs, "agentPoolProfiles") {
-		pl, err := e.poolLines(r.Name, poolFrom(pp))
+		pl, err := e.poolLines(r.Name, azureName(r, "resourceName"), poolFrom(pp))
 		if err != nil {
 			return nil, err
 		}
@@ -426,7 +435,7 @@ func (e *estimator) cluster(r plan.Resource) ([]Line, error) {
 }
 
 func (e *estimator) agentPool(r plan.Resource) ([]Line, error) {
-	return e.poolLines(r.Name, poolFrom(r.Inputs))
+	return e.poolLines(r.Name, str(r.Inputs, "resourceName"), poolFrom(r.Inputs))
 }
 
 func (e *estimator) mysql(r plan.Resource) ([]Line, error) {
@@ -439,8 +448,9 @@ func (e *estimator) mysql(r plan.Resource) ([]Line, error) {
 		// The standby's compute and storage bill like the primary's.
 		servers, ha = 2, ", "+mode+" HA: primary + standby"
 	}
-	compute, err := e.line(r.Name, "compute", fmt.Sprintf("MySQL flexible server %s %s%s", str(r.Inputs, "sku", "tier"), sku, ha),
-		servers*HoursPerMonth, "server-hour", "mysql/"+sku)
+	hours, note := e.hours(azureName(r, "serverName"))
+	compute, err := e.line(r.Name, "compute", fmt.Sprintf("MySQL flexible server %s %s%s%s", str(r.Inputs, "sku", "tier"), sku, ha, note),
+		servers*hours, "server-hour", "mysql/"+sku)
 	if err != nil {
 		return nil, fmt.Errorf("MySQL SKU %s: %w", sku, err)
 	}
@@ -470,7 +480,8 @@ func (e *estimator) vm(r plan.Resource) ([]Line, error) {
 	if size == "" {
 		return nil, fmt.Errorf("VM has no hardwareProfile.vmSize")
 	}
-	compute, err := e.line(r.Name, "compute", "VM "+size, HoursPerMonth, "VM-hour", "vm/"+size)
+	hours, note := e.hours(azureName(r, "vmName"))
+	compute, err := e.line(r.Name, "compute", "VM "+size+note, hours, "VM-hour", "vm/"+size)
 	if err != nil {
 		return nil, fmt.Errorf("VM size %s: %w", size, err)
 	}

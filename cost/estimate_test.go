@@ -21,6 +21,8 @@ func TestEstimateStacks(t *testing.T) {
 	table := japanEast(t)
 	p := func(key string) float64 { return price(t, table, key) }
 	const h = 730.0 // hours a month
+	// office is dev's scheduled hours: 5 days x 10 hours a week, in 730-hour months.
+	const office = 5 * 10 * h / 168
 
 	// Shared by both stacks: 8 metric alert rules (6 single series; node CPU and node memory
 	// split by node pool: admin and user), 2 log alerts every 15 minutes (the default), 2
@@ -47,8 +49,7 @@ func TestEstimateStacks(t *testing.T) {
 		{"image-context-storage", "blobs", 0.01 * p("storage/blob-hot-lrs")},
 		// Basic registry, billed per day: 730 / 24 = 30.4167 days.
 		{"registry", "registry", h / 24 * p("acr/Basic")},
-		// The NFS VM: Standard_B1ms with a 30 GB StandardSSD OS disk, billed as E4 (32 GB).
-		{"nfs-vm", "compute", h * p("vm/Standard_B1ms")},
+		// The NFS VM's 30 GB StandardSSD OS disk, billed as E4 (32 GB), stopped or not.
 		{"nfs-vm", "OS disk", 1 * p("disk/E4 LRS")},
 		// AKS Free tier; one Standard load balancer and one AKS-managed outbound IP.
 		{"aks", "control plane", 0},
@@ -66,11 +67,17 @@ func TestEstimateStacks(t *testing.T) {
 				// Pools: admin (System) 1 x F2s_v2 with its OS disk ephemeral (in the VM's cache:
 				// no disk line), user 1 x B2s, whose 30 GB managed OS disk takes Premium and bills
 				// as P4 (32 GB).
-				{"aks", "nodes (admin)", 1 * h * p("vm/Standard_F2s_v2")},
-				{"pool-user", "nodes (user)", 1 * h * p("vm/Standard_B2s")},
+				// Dev's schedule runs compute Monday to Friday 09-19: 50 of the week's 168
+				// hours, 217.26 of the month's 730, for the nodes, MySQL and the NFS VM.
+				{"aks", "nodes (admin)", 1 * office * p("vm/Standard_F2s_v2")},
+				{"pool-user", "nodes (user)", 1 * office * p("vm/Standard_B2s")},
 				{"pool-user", "node OS disks (user)", 1 * p("disk/P4 LRS")},
+				{"nfs-vm", "compute", office * p("vm/Standard_B1ms")},
+				// The two workflows run once a weekday: 21.7 runs of 40 executions each.
+				{"schedule-start", "executions", 5 * h / 168 * 40 * p("logic/action")},
+				{"schedule-stop", "executions", 5 * h / 168 * 40 * p("logic/action")},
 				// MySQL B1ms, 20 GB, 3 days of locally redundant backups: within the free 20 GB.
-				{"mysql", "compute", h * p("mysql/Standard_B1ms")},
+				{"mysql", "compute", office * p("mysql/Standard_B1ms")},
 				{"mysql", "storage", 20 * p("mysql/storage")},
 				{"mysql", "backup", 0 * p("mysql/backup")},
 				// wp-content: 16 GB StandardSSD = E3.
@@ -89,6 +96,8 @@ func TestEstimateStacks(t *testing.T) {
 				{"aks", "nodes (admin)", 2 * h * p("vm/Standard_F2s_v2")},
 				{"pool-user", "nodes (user)", 2 * h * p("vm/Standard_B2s")},
 				{"pool-user", "node OS disks (user)", 2 * p("disk/P4 LRS")},
+				// No schedule: everything runs all month.
+				{"nfs-vm", "compute", h * p("vm/Standard_B1ms")},
 				// MySQL B1ms, 32 GB, geo-redundant backups: the second 32 GB copy is beyond the
 				// free allowance (100% of storage).
 				{"mysql", "compute", h * p("mysql/Standard_B1ms")},

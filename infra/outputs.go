@@ -119,6 +119,12 @@ func New(ctx *pulumi.Context, cfg config.Config) (*Outputs, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cfg.Schedule.Enabled {
+		err := NewSchedule(ctx, cfg, ScheduleTargets{ResourceGroup: rg, ClusterID: cluster.ID, MySQLServerID: mysql.ServerID, NFS: nfs})
+		if err != nil {
+			return nil, err
+		}
+	}
 	if cfg.Cost.MonthlyBudget > 0 {
 		if err := NewBudget(ctx, cfg, rg, time.Now()); err != nil {
 			return nil, err

@@ -403,8 +403,14 @@ func TestGraphRegistryAndRoles(t *testing.T) {
 			t.Errorf("registry sku is %q, want Basic", got)
 		}
 
-		// Exactly two role assignments: nothing more than the two the design needs.
-		if got, want := gNames(gOfType(p, "azure-native", "authorization", "RoleAssignment")), []string{"aks-network-contributor", "kubelet-acr-pull"}; !gEqualStrings(got, want) {
+		// Exactly the role assignments the design needs: two, and with an office-hours
+		// schedule each workflow's on the three resources it starts and stops
+		// (schedule_test.go checks those).
+		want := []string{"aks-network-contributor", "kubelet-acr-pull"}
+		if p.Config.Schedule.Enabled {
+			want = append(want, "schedule-start-aks", "schedule-start-mysql", "schedule-start-nfs-vm", "schedule-stop-aks", "schedule-stop-mysql", "schedule-stop-nfs-vm")
+		}
+		if got := gNames(gOfType(p, "azure-native", "authorization", "RoleAssignment")); !gEqualStrings(got, want) {
 			t.Errorf("role assignments are %v, want %v", got, want)
 		}
 		pull := gFind(t, p, "kubelet-acr-pull")
