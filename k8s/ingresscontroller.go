@@ -47,7 +47,8 @@ type Controller struct {
 }
 
 // NewIngressController installs the controller with Helm and binds its LoadBalancer Service to
-// the static IP. The release waits for the role that lets AKS use the IP: without it the
+// the static IP; in tls.mode letsencrypt it also installs cert-manager and the ClusterIssuer
+// that answers challenges through this controller (certmanager.go). The release waits for the role that lets AKS use the IP: without it the
 // Service would sit in Pending and Helm's wait would time out.
 func NewIngressController(ctx *pulumi.Context, cfg config.Config, azure *infra.Outputs, provider *kubernetes.Provider) (*Controller, error) {
 	nsName := cfg.Names().IngressNamespace()
