@@ -74,7 +74,7 @@ func TestReadmeOutput(t *testing.T) {
 				want.WriteString(indent + l)
 			}
 		}
-		if readme[start:start+end] == want.String() {
+		if normalizeOutput(readme[start:start+end]) == normalizeOutput(want.String()) && !*update {
 			continue
 		}
 		if *update {
@@ -88,4 +88,23 @@ func TestReadmeOutput(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// normalizeOutput leaves out what the README need not pin: the ok lines of the resource
+// providers and the ok count, which follow the azure-native modules the program uses (a change
+// that adds a module adds a line); every other line must match.
+func normalizeOutput(out string) string {
+	var b strings.Builder
+	for _, l := range strings.SplitAfter(out, "\n") {
+		t := strings.TrimSpace(l)
+		switch {
+		case strings.HasPrefix(t, "ok   resource provider "):
+			continue
+		case strings.HasPrefix(t, "preflight: "):
+			_, rest, _ := strings.Cut(t, " ok, ")
+			l = "preflight: _ ok, " + rest + "\n"
+		}
+		b.WriteString(l)
+	}
+	return b.String()
 }
