@@ -32,6 +32,9 @@ type Estimate struct {
 	// TotalJPY is TotalUSD converted and rounded once, so it can differ by a few yen from the
 	// sum of the rounded lines.
 	TotalJPY int64 `json:"totalJPY"`
+	// SavingsPlans are the total with a 1- or 3-year savings plan for compute bought: beside
+	// the pay-as-you-go total, never instead of it (savings.go).
+	SavingsPlans []SavingsPlan `json:"savingsPlans,omitempty"`
 	// Unpriced lists Azure resources of a type the estimate has no rule for: a new type must be
 	// priced or declared free here, not silently counted as zero.
 	Unpriced []string `json:"unpriced,omitempty"`
@@ -194,6 +197,7 @@ func (est *Estimate) total() {
 	}
 	est.TotalUSD = roundTo(est.TotalUSD, 4)
 	est.TotalJPY = yen(est.TotalUSD, est.USDToJPY)
+	est.savingsPlans()
 }
 
 func yen(usd, rate float64) int64 { return int64(math.Round(usd * rate)) }

@@ -38,6 +38,7 @@ func (est *Estimate) Write(w io.Writer) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	est.writeSavingsPlans(&b)
 	if unconfirmed > 0 {
 		fmt.Fprintf(&b, "\n* %d lines use a unit price not confirmed for %s (an estimate or another region's price); refresh the table with: %s%s\n",
 			unconfirmed, est.Region, RefreshCommand, est.Region)
