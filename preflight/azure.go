@@ -21,13 +21,11 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/compute/armcompute/v6"
-	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/containerregistry/armcontainerregistry"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/containerservice/armcontainerservice/v6"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resources/armlocks"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resources/armpolicy"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resources/armresources"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resources/armsubscriptions"
-	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/storage/armstorage"
 )
 
 // Azure is every question the checks ask. Implementations must only read.
@@ -48,7 +46,6 @@ type Azure interface {
 	Usages(ctx context.Context, location string) ([]Usage, error)
 	MySQLCapabilities(ctx context.Context, location string) (MySQLCapabilities, error)
 	CheckRegistryName(ctx context.Context, name string) (NameCheck, error)
-	CheckStorageName(ctx context.Context, name string) (NameCheck, error)
 	CheckMySQLName(ctx context.Context, location, name string) (NameCheck, error)
 	ResourceGroupExists(ctx context.Context, name string) (bool, error)
 	// ResourceNames lists the names of a group's resources of one ARM type
@@ -171,10 +168,12 @@ type PolicyAssignment struct {
 	Parameters      map[string]any
 }
 
-// API versions of the calls made without a typed client (the SDK module that has them is not
-// served here, or has none).
+// API versions of the calls made without a typed client: the SDK module that has them is not
+// served here, has none, or would add minutes of compile time for one call (a registry name
+// check with armcontainerregistry).
 const (
 	apiPermissions = "2022-04-01"
+	apiRegistry    = "2023-07-01"
 	// apiMySQL is the API the program creates the server with (infra/mysql.go).
 	apiMySQL = "2023-12-30"
 )
@@ -193,8 +192,6 @@ type sdkAzure struct {
 	clusters      *armcontainerservice.ManagedClustersClient
 	skus          *armcompute.ResourceSKUsClient
 	usages        *armcompute.UsageClient
-	registries    *armcontainerregistry.RegistriesClient
-	accounts      *armstorage.AccountsClient
 	locks         *armlocks.ManagementLocksClient
 	assignments   *armpolicy.AssignmentsClient
 
@@ -234,10 +231,6 @@ func NewAzure(subscriptionID string, cred azcore.TokenCredential, opts *arm.Clie
 	a.skus, e = armcompute.NewResourceSKUsClient(subscriptionID, cred, &o)
 	first(e)
 	a.usages, e = armcompute.NewUsageClient(subscriptionID, cred, &o)
-	first(e)
-	a.registries, e = armcontainerregistry.NewRegistriesClient(subscriptionID, cred, &o)
-	first(e)
-	a.accounts, e = armstorage.NewAccountsClient(subscriptionID, cred, &o)
 	first(e)
 	a.locks, e = armlocks.NewManagementLocksClient(subscriptionID, cred, &o)
 	first(e)
@@ -549,40 +542,26 @@ func (a *sdkAzure) MySQLCapabilities(ctx context.Context, location string) (MySQ
 }
 
 func (a *sdkAzure) CheckRegistryName(ctx context.Context, name string) (NameCheck, error) {
-	r, err := a.registries.CheckNameAvailability(ctx, armcontainerregistry.RegistryNameCheckRequest{
-		Name: to.Ptr(name), Type: to.Ptr("Microsoft.ContainerRegistry/registries"),
-	}, nil)
-	if err != nil {
-		return NameCheck{}, err
-	}
-	return NameCheck{Available: r.NameAvailable != nil && *r.NameAvailable, Reason: str(r.Reason), Message: str(r.Message)}, nil
-}
-
-func (a *sdkAzure) CheckStorageName(ctx context.Context, name string) (NameCheck, error) {
-	r, err := a.accounts.CheckNameAvailability(ctx, armstorage.AccountCheckNameAvailabilityParameters{
-		Name: to.Ptr(name), Type: to.Ptr("Microsoft.Storage/storageAccounts"),
-	}, nil)
-	if err != nil {
-		return NameCheck{}, err
-	}
-	nc := NameCheck{Available: r.NameAvailable != nil && *r.NameAvailable, Message: str(r.Message)}
-	if r.Reason != nil {
-		nc.Reason = string(*r.Reason)
-	}
-	return nc, nil
+	path := fmt.Sprintf("/subscriptions/%s/providers/Microsoft.ContainerRegistry/checkNameAvailability", a.sub)
+	return a.checkName(ctx, path, apiRegistry, name, "Microsoft.ContainerRegistry/registries")
 }
 
 func (a *sdkAzure) CheckMySQLName(ctx context.Context, location, name string) (NameCheck, error) {
-	url := runtime.JoinPaths(a.raw.Endpoint(), fmt.Sprintf("/subscriptions/%s/providers/Microsoft.DBforMySQL/locations/%s/checkNameAvailability", a.sub, location))
-	req, err := runtime.NewRequest(ctx, http.MethodPost, url)
+	path := fmt.Sprintf("/subscriptions/%s/providers/Microsoft.DBforMySQL/locations/%s/checkNameAvailability", a.sub, location)
+	return a.checkName(ctx, path, apiMySQL, name, "Microsoft.DBforMySQL/flexibleServers")
+}
+
+// checkName POSTs a name availability question, which creates nothing.
+func (a *sdkAzure) checkName(ctx context.Context, path, apiVersion, name, armType string) (NameCheck, error) {
+	req, err := runtime.NewRequest(ctx, http.MethodPost, runtime.JoinPaths(a.raw.Endpoint(), path))
 	if err != nil {
 		return NameCheck{}, err
 	}
 	q := req.Raw().URL.Query()
-	q.Set("api-version", apiMySQL)
+	q.Set("api-version", apiVersion)
 	req.Raw().URL.RawQuery = q.Encode()
 	req.Raw().Header.Set("Accept", "application/json")
-	if err := runtime.MarshalAsJSON(req, map[string]string{"name": name, "type": "Microsoft.DBforMySQL/flexibleServers"}); err != nil {
+	if err := runtime.MarshalAsJSON(req, map[string]string{"name": name, "type": armType}); err != nil {
 		return NameCheck{}, err
 	}
 	resp, err := a.raw.Pipeline().Do(req)

@@ -40,8 +40,9 @@ func globalNames(az Azure, s Stack) []globalName {
 		},
 	}}
 	if s.has("azure-native:storage:StorageAccount") {
+		// Always generated (no config key sets it), so only "already ours" is asked.
 		out = append(out, globalName{what: "image storage account", stem: n.ImageStorage(""),
-			armType: "Microsoft.Storage/storageAccounts", maxLen: 24, check: az.CheckStorageName})
+			armType: "Microsoft.Storage/storageAccounts", maxLen: 24})
 	}
 	return out
 }
