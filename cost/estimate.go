@@ -8,6 +8,7 @@ package cost
 import (
 	"fmt"
 	"math"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -59,6 +60,8 @@ type Line struct {
 	// Price is the table key the unit price comes from.
 	Price     string `json:"price"`
 	Confirmed bool   `json:"confirmed"`
+	// Source is where the unit price comes from, with its date (the table item's source).
+	Source string `json:"source,omitempty"`
 }
 
 // notCounted are charges that depend on traffic the plan cannot know; each is small for two blogs.
@@ -305,7 +308,20 @@ func (e *estimator) line(resource, component, item string, quantity float64, uni
 		MonthlyUSD: roundTo(quantity*it.USD, 4),
 		Price:      key,
 		Confirmed:  it.Confirmed,
+		Source:     e.source(it),
 	}, nil
+}
+
+// hasDate matches the dates sources carry ("2026-06", "2026-11-25").
+var hasDate = regexp.MustCompile(`\b\d{4}-\d{2}\b`)
+
+// source is a line's price source with a date: the item's own, or the table's when the item
+// names none.
+func (e *estimator) source(it Item) string {
+	if hasDate.MatchString(it.Source) {
+		return it.Source
+	}
+	return fmt.Sprintf("%s (the %s table of %s)", it.Source, e.table.Region, e.table.Retrieved)
 }
 
 // free is a zero line for a choice that could cost money (the AKS tier), so it stays visible.

@@ -1,6 +1,7 @@
 package cost
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -52,5 +53,33 @@ func TestSavingsPlans(t *testing.T) {
 				t.Errorf("the savings-plan totals come before the pay-as-you-go total")
 			}
 		})
+	}
+}
+
+// TestLineSources checks that every priced line of the real stacks carries its price's source
+// and a date, as the table has it, so the plan JSON says where each figure comes from.
+func TestLineSources(t *testing.T) {
+	table := japanEast(t)
+	date := regexp.MustCompile(`\d{4}-\d{2}`)
+	for _, stack := range []string{"dev", "prod"} {
+		est, err := EstimatePlan(realPlan(t, stack), table)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range est.Lines {
+			if l.Price == "" {
+				continue // a free line (the AKS Free tier) has no price
+			}
+			it, err := table.Price(l.Price)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.HasPrefix(l.Source, it.Source) {
+				t.Errorf("%s %s/%s: source %q, want the table's %q", stack, l.Resource, l.Component, l.Source, it.Source)
+			}
+			if !date.MatchString(l.Source) {
+				t.Errorf("%s %s/%s: source %q has no date", stack, l.Resource, l.Component, l.Source)
+			}
+		}
 	}
 }
