@@ -26,8 +26,10 @@ const (
 	// codePollSeconds: how often a user pod reads the marker (one NFS lookup). A change then
 	// reaches every user pod within this plus the copy's time, well inside the 60 s promised.
 	codePollSeconds = 10
-	// The sidecar copies files and sleeps: a little CPU during a copy, a shell's memory.
-	codeSyncMemory     = "32Mi"
+	// The sidecar copies files and sleeps: a little CPU during a copy, a shell's memory plus
+	// room for the page cache a copy dirties, which the kernel charges to this container.
+	// Not in config's capacity check (config/capacity.go counts the web container only).
+	codeSyncMemory     = "64Mi"
 	codeSyncCPURequest = "10m"
 	codeSyncEphemeral  = "64Mi"
 )
