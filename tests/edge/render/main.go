@@ -16,7 +16,9 @@
 //	        limit_req_status.
 //
 // Any annotation it does not know is an error: a rule the program starts using must be added
-// here, with its template lines, before the tier can pass.
+// here, with its template lines, before the tier can pass. So is a value the controller's own
+// validation would refuse (the whole Ingress would be rejected) or a key it would drop from a
+// minion, and a snippet while the program's chart values leave snippets off.
 package main
 
 import (
@@ -25,6 +27,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -111,11 +114,12 @@ func main() {
 	fmt.Print(conf)
 }
 
-// entries reads the controller's ConfigMap entries from the plan's Helm release values.
-func entries(planFile string) (map[string]string, error) {
+// entries reads the controller's ConfigMap entries and whether snippets are enabled from the
+// plan's Helm release values.
+func entries(planFile string) (map[string]string, bool, error) {
 	b, err := os.ReadFile(planFile)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	var p struct {
 		Resources []struct {
@@ -126,24 +130,101 @@ func entries(planFile string) (map[string]string, error) {
 						Config struct {
 							Entries map[string]string `json:"entries"`
 						} `json:"config"`
+						EnableSnippets bool `json:"enableSnippets"`
 					} `json:"controller"`
 				} `json:"values"`
 			} `json:"inputs"`
 		} `json:"resources"`
 	}
 	if err := json.Unmarshal(b, &p); err != nil {
-		return nil, fmt.Errorf("read plan: %w", err)
+		return nil, false, fmt.Errorf("read plan: %w", err)
 	}
 	for _, r := range p.Resources {
 		if r.Name == "ingress-controller" {
-			return r.Inputs.Values.Controller.Config.Entries, nil
+			c := r.Inputs.Values.Controller
+			return c.Config.Entries, c.EnableSnippets, nil
 		}
 	}
-	return nil, fmt.Errorf("no ingress-controller release in %s", planFile)
+	return nil, false, fmt.Errorf("no ingress-controller release in %s", planFile)
+}
+
+// Facts from the controller's validation and parsing at v5.5.0 (internal/k8s/validation.go,
+// internal/configs/annotations.go and parsing_helpers.go), applied to the annotations used.
+var (
+	rateRegexp       = regexp.MustCompile(`^(\d+)(r/s|r/m)$`)
+	headerNameRegexp = regexp.MustCompile("^[-!#$%&'*+.^_`|~0-9A-Za-z]+$")
+	// minionDenylist: keys the controller drops from a minion; masterDenylist: from a master.
+	minionDenylist = []string{"nginx.org/proxy-hide-headers", "nginx.org/ssl-redirect", "nginx.org/hsts",
+		"nginx.org/hsts-max-age", "nginx.org/server-snippets"}
+)
+
+// validate refuses what the controller would refuse (the Ingress is rejected) or silently drop.
+func validate(a map[string]string, snippets bool) error {
+	kind := a["nginx.org/mergeable-ingress-type"]
+	if kind != "master" && kind != "minion" {
+		return fmt.Errorf("nginx.org/mergeable-ingress-type %q: must be master or minion", kind)
+	}
+	for _, k := range []string{"nginx.org/ssl-redirect", "nginx.org/hsts", "nginx.org/limit-req-no-delay"} {
+		if v, ok := a[k]; ok {
+			if _, err := strconv.ParseBool(v); err != nil {
+				return fmt.Errorf("%s %q: not a boolean", k, v)
+			}
+		}
+	}
+	for _, k := range []string{"nginx.org/limit-req-burst", "nginx.org/limit-req-reject-code", "nginx.org/hsts-max-age"} {
+		if v, ok := a[k]; ok {
+			if _, err := strconv.Atoi(v); err != nil {
+				return fmt.Errorf("%s %q: not an integer", k, v)
+			}
+		}
+	}
+	if _, ok := a["nginx.org/hsts-max-age"]; ok && a["nginx.org/hsts"] == "" {
+		return fmt.Errorf("nginx.org/hsts-max-age without nginx.org/hsts")
+	}
+	if v, ok := a["nginx.org/limit-req-rate"]; ok {
+		m := rateRegexp.FindStringSubmatch(strings.TrimSpace(v))
+		if m == nil || m[1] == "0" || strings.TrimLeft(m[1], "0") == "" {
+			return fmt.Errorf("nginx.org/limit-req-rate %q: want a rate above 0 in r/s or r/m", v)
+		}
+	}
+	if v, ok := a["nginx.org/add-header"]; ok {
+		for _, e := range strings.Split(v, ",") {
+			parts := strings.SplitN(strings.TrimSpace(e), ":", 3)
+			if !headerNameRegexp.MatchString(strings.TrimSpace(parts[0])) {
+				return fmt.Errorf("nginx.org/add-header entry %q: bad header name", e)
+			}
+			if len(parts) >= 2 && strings.ContainsAny(parts[1], "$\"\n\r") {
+				return fmt.Errorf("nginx.org/add-header entry %q: value with $, a quote or a newline", e)
+			}
+			if len(parts) == 3 && strings.TrimSpace(parts[2]) != "" && !strings.EqualFold(strings.TrimSpace(parts[2]), "always") {
+				return fmt.Errorf("nginx.org/add-header entry %q: flag must be always", e)
+			}
+		}
+	}
+	if v, ok := a["nginx.org/proxy-hide-headers"]; ok {
+		for _, h := range strings.Split(v, ",") {
+			if !headerNameRegexp.MatchString(strings.TrimSpace(h)) {
+				return fmt.Errorf("nginx.org/proxy-hide-headers %q: bad header name", h)
+			}
+		}
+	}
+	for _, k := range []string{"nginx.org/server-snippets", "nginx.org/location-snippets"} {
+		if _, ok := a[k]; ok && !snippets {
+			return fmt.Errorf("%s with controller.enableSnippets off: the controller rejects the Ingress", k)
+		}
+	}
+	if kind == "minion" {
+		for _, k := range minionDenylist {
+			if _, ok := a[k]; ok {
+				return fmt.Errorf("%s on a minion: the controller ignores it there", k)
+			}
+		}
+	}
+	return nil
 }
 
 func render(dir, planFile string, httpPort, httpsPort int, cert, key, prefix string, ups upstreams) (string, error) {
-	cm, err := entries(planFile)
+	cm, snippets, err := entries(planFile)
 	if err != nil {
 		return "", err
 	}
@@ -166,6 +247,9 @@ func render(dir, planFile string, httpPort, httpsPort int, cert, key, prefix str
 			if !known[k] {
 				return "", fmt.Errorf("%s: annotation %s is not rendered here; add it with the template's lines", f, k)
 			}
+		}
+		if err := validate(ing.Metadata.Annotations, snippets); err != nil {
+			return "", fmt.Errorf("%s: the controller would refuse or ignore it: %w", f, err)
 		}
 		if len(ing.Spec.Rules) != 1 {
 			return "", fmt.Errorf("%s: %d rules; the controller merges only single-host Ingresses", f, len(ing.Spec.Rules))
