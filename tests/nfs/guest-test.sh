@@ -195,6 +195,69 @@ root_writes() { echo x >"$dir/root.txt" && both_owned root.txt; }
 check "root on the node writes as $EXPORT_UID:$EXPORT_GID" root_writes
 expect_fail "root on the node cannot give a file away (chown)" chown 1000:1000 "$dir/root.txt"
 
+# --- 5b. What the pages rely on (issue 9) ------------------------------------------------------
+# User pods poll one marker file and copy the code when it changes (images/wordpress/bin/
+# wp-code-sync, run here as it is). The change is written elsewhere (here: on the server's disk,
+# which the node's caches cannot tell from another node) by a rename; the node, whose attribute
+# cache (actimeo=30) holds the old file, must read the new token at once: NFSv4's OPEN by name
+# and close-to-open give that. Then what the mount options buy: repeated checks for a missing
+# file (WordPress's drop-ins and language files, the page cache's lookup) cost one LOOKUP with
+# the PersistentVolume's options, one each with lookupcache=positive (the old option, a control
+# mount beside it); and the price: a file created elsewhere after the node found it missing is
+# seen there within the 30 s attribute timeout.
+section "code marker and lookup cache"
+sync=/payload/wp-code-sync
+code=$work/code
+mkdir -p "$code" && chown "$uid" "$code"
+sync_as() { as_web env WP_CODE_SOURCE="$dir" WP_CODE_DIR="$code" WP_CODE_RESET_URL='' "$sync" "$@"; }
+as_web mkdir -p "$dir/plugins/probe" "$dir/uploads"
+as_web sh -c "echo v1 >$dir/plugins/probe/probe.php"
+check "wp-code-sync bumps the marker on the share (as the admin side does)" sync_as bump
+check "wp-code-sync copies the code from the NFS mount (first copy)" sync_as --once
+copied_is() { [ "$(cat "$code/current/plugins/probe/probe.php")" = "$1" ] && [ "$(readlink "$code/current/uploads")" = "$dir/uploads" ]; }
+check "the copy has the plugin; uploads lead to the share" copied_is v1
+token_before=$(cat "$dir/.wp-k8s-code-version")
+# A change and a bump made on another machine (the server's disk), by rename.
+echo v2 >"$srv/plugins/probe/probe.php"
+printf 'elsewhere-%s\n' "$RANDOM" >"$srv/.wp-k8s-code-version.tmp" && chown "$EXPORT_UID:$EXPORT_GID" "$srv/.wp-k8s-code-version.tmp"
+mv -f "$srv/.wp-k8s-code-version.tmp" "$srv/.wp-k8s-code-version"
+fresh_token() { t=$(cat "$dir/.wp-k8s-code-version") && [ "$t" != "$token_before" ] && [ "$t" = "$(cat "$srv/.wp-k8s-code-version")" ]; }
+check "the node reads a marker replaced elsewhere at once, despite actimeo=30 (close-to-open)" fresh_token
+check "wp-code-sync sees the change and swaps in a copy with it" sync_as --once
+check "the new copy has the changed plugin" copied_is v2
+
+# mountstats: the LOOKUP count of the mount at $1.
+lookups() { awk -v m="$1" '$1 == "device" { on = ($5 == m) } on && $1 == "LOOKUP:" { print $2; exit }' /proc/self/mountstats; }
+# misses MNT: 100 checks for one missing file, as WordPress makes them; prints the LOOKUPs.
+misses() {
+	before=$(lookups "$1")
+	for _ in $(seq 100); do test -e "$1/$site/wp-content-no-such-drop-in.php"; done
+	echo $(($(lookups "$1") - before))
+}
+default_lookups=$(misses "$mnt")
+note "100 checks for a missing file with the PersistentVolume's options: $default_lookups LOOKUP round trips"
+check "with the PersistentVolume's options a repeated miss is answered by the node's cache (<= 2 LOOKUPs for 100 checks)" test "$default_lookups" -le 2
+mnt2=$work/positive
+mkdir -p "$mnt2"
+if timeout 180 nsenter --net=/run/netns/node mount -t nfs -o "$options,lookupcache=positive,nosharecache" "$server:$path" "$mnt2"; then
+	positive_lookups=$(misses "$mnt2")
+	note "the same with lookupcache=positive (the option dropped): $positive_lookups LOOKUP round trips"
+	check "control: with lookupcache=positive every miss is a round trip (>= 90 LOOKUPs for 100 checks)" test "$positive_lookups" -ge 90
+	umount "$mnt2"
+else
+	fail "control: the node mounts the export a second time with lookupcache=positive"
+fi
+# The price: the node looked for a page that did not exist; it is created elsewhere.
+test -e "$dir/uploads/late.html" || true
+echo page >"$srv/uploads/late.html"
+seen=''
+for i in $(seq 0 40); do
+	if test -e "$dir/uploads/late.html"; then seen=$i && break; fi
+	sleep 1
+done
+note "a file created elsewhere after the node found it missing was seen there after ${seen:-more than 40} s"
+check "a file the node found missing is seen within the 30 s attribute timeout once created elsewhere" test -n "$seen" -a "${seen:-99}" -le 31
+
 # --- 6. The server goes away under a writer (hard mount) -------------------------------------
 # The writer opens, appends one numbered line and closes (close-to-open: each line reaches the
 # server before the next), and logs when each line was done. The server stops for 10 s (a VM

@@ -72,6 +72,8 @@ echo "nfs tier: offline plan of stack $stack"
 mkdir -p "$work/payload/facts"
 (cd "$root" && go run ./tests/nfs/planfacts -plan "$work/plan.json" -manifests "$work/manifests" -out "$work/payload/facts")
 install -m 0755 "$here/guest-test.sh" "$work/payload/entry"
+# The user pods' code copier, run in the guest against the real mount.
+install -m 0755 "$root/images/wordpress/bin/wp-code-sync" "$work/payload/wp-code-sync"
 truncate -s 32M "$work/payload.img"
 mkfs.ext4 -q -d "$work/payload" "$work/payload.img"
 
