@@ -89,7 +89,7 @@ func checkPolicies(ctx context.Context, az Azure, s Stack, acct *account) []Resu
 		r.Fix = "az policy assignment list --scope " + scope + " --disable-scope-strict-match -o table"
 		return []Result{r}
 	}
-	types, _ := armTypes(s)
+	types, untyped := armTypes(s)
 	var sizes []string
 	for _, u := range sizeUses(s.Config) {
 		if !slices.Contains(sizes, u.Size) {
@@ -114,7 +114,12 @@ func checkPolicies(ctx context.Context, az Azure, s Stack, acct *account) []Resu
 			if hit := bad(list); len(hit) > 0 {
 				res.Status = Fail
 				res.Answer = fmt.Sprintf("it denies %s: %s", what, strings.Join(hit, ", "))
-				res.Fix = fix + fmt.Sprintf(" (allowed by %s: %s)", param, orNone(list))
+				res.Fix = fix + fmt.Sprintf(" (%s: %s)", param, orNone(list))
+			} else if what == "resource types" && len(untyped) > 0 {
+				// A type the preflight cannot name in ARM's terms could be the one refused.
+				res.Status = Warn
+				res.Answer = "it limits resource types, and the preflight does not know the ARM type of " + strings.Join(untyped, ", ")
+				res.Fix = "add them to stackARMTypes in preflight/names.go, and read the policy's parameters: az policy assignment show --name " + a.Name + " --scope " + scope
 			} else {
 				res.Answer = allowedAll
 			}

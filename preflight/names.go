@@ -65,12 +65,16 @@ func checkName(ctx context.Context, az Azure, g globalName, acct *account) Resul
 	if acct.groupExists {
 		r.Asked = fmt.Sprintf("GET /subscriptions/%s/resourceGroups/%s/resources?$filter=resourceType eq '%s'", az.SubscriptionID(), acct.group, g.armType)
 		names, err := az.ResourceNames(ctx, acct.group, g.armType)
-		if err == nil {
-			for _, name := range names {
-				if strings.EqualFold(name, g.configured) || (g.configured == "" && strings.HasPrefix(name, g.stem) && len(name) == len(g.stem)+config.SuffixLength) {
-					r.Answer = fmt.Sprintf("%s is already ours (in %s)", name, acct.group)
-					return r
-				}
+		if err != nil {
+			r.Status = Warn
+			r.Answer = "could not list the group's resources (" + azureError(err) + "), so whether the name is already ours is not known"
+			r.Fix = "az resource list --resource-group " + acct.group + " --resource-type " + g.armType + " -o table"
+			return r
+		}
+		for _, name := range names {
+			if strings.EqualFold(name, g.configured) || (g.configured == "" && strings.HasPrefix(name, g.stem) && len(name) == len(g.stem)+config.SuffixLength) {
+				r.Answer = fmt.Sprintf("%s is already ours (in %s)", name, acct.group)
+				return r
 			}
 		}
 	}
@@ -110,42 +114,44 @@ func checkName(ctx context.Context, az Azure, g globalName, acct *account) Resul
 // stackARMTypes maps the plan's azure-native types to the ARM resource types Azure Policy
 // matches on.
 var stackARMTypes = map[string]string{
-	"azure-native:authorization:RoleAssignment":              "Microsoft.Authorization/roleAssignments",
-	"azure-native:authorization:ManagementLockByScope":       "Microsoft.Authorization/locks",
-	"azure-native:compute:Disk":                              "Microsoft.Compute/disks",
-	"azure-native:compute:VirtualMachine":                    "Microsoft.Compute/virtualMachines",
-	"azure-native:compute:VirtualMachineExtension":           "Microsoft.Compute/virtualMachines/extensions",
-	"azure-native:consumption:Budget":                        "Microsoft.Consumption/budgets",
-	"azure-native:containerregistry:Registry":                "Microsoft.ContainerRegistry/registries",
-	"azure-native:containerregistry:TaskRun":                 "Microsoft.ContainerRegistry/registries/taskRuns",
-	"azure-native:containerservice:AgentPool":                "Microsoft.ContainerService/managedClusters/agentPools",
-	"azure-native:containerservice:MaintenanceConfiguration": "Microsoft.ContainerService/managedClusters/maintenanceConfigurations",
-	"azure-native:containerservice:ManagedCluster":           "Microsoft.ContainerService/managedClusters",
-	"azure-native:dbformysql:Configuration":                  "Microsoft.DBforMySQL/flexibleServers/configurations",
-	"azure-native:dbformysql:Database":                       "Microsoft.DBforMySQL/flexibleServers/databases",
-	"azure-native:dbformysql:Server":                         "Microsoft.DBforMySQL/flexibleServers",
-	"azure-native:insights:ActionGroup":                      "Microsoft.Insights/actionGroups",
-	"azure-native:insights:Component":                        "Microsoft.Insights/components",
-	"azure-native:insights:DataCollectionRule":               "Microsoft.Insights/dataCollectionRules",
-	"azure-native:insights:DataCollectionRuleAssociation":    "Microsoft.Insights/dataCollectionRuleAssociations",
-	"azure-native:insights:MetricAlert":                      "Microsoft.Insights/metricAlerts",
-	"azure-native:insights:ScheduledQueryRule":               "Microsoft.Insights/scheduledQueryRules",
-	"azure-native:insights:WebTest":                          "Microsoft.Insights/webtests",
-	"azure-native:logic:Workflow":                            "Microsoft.Logic/workflows",
-	"azure-native:managedidentity:UserAssignedIdentity":      "Microsoft.ManagedIdentity/userAssignedIdentities",
-	"azure-native:network:NetworkInterface":                  "Microsoft.Network/networkInterfaces",
-	"azure-native:network:NetworkSecurityGroup":              "Microsoft.Network/networkSecurityGroups",
-	"azure-native:network:PrivateZone":                       "Microsoft.Network/privateDnsZones",
-	"azure-native:network:PublicIPAddress":                   "Microsoft.Network/publicIPAddresses",
-	"azure-native:network:VirtualNetwork":                    "Microsoft.Network/virtualNetworks",
-	"azure-native:network:VirtualNetworkLink":                "Microsoft.Network/privateDnsZones/virtualNetworkLinks",
-	"azure-native:operationalinsights:Workspace":             "Microsoft.OperationalInsights/workspaces",
-	"azure-native:recoveryservices:Vault":                    "Microsoft.RecoveryServices/vaults",
-	"azure-native:recoveryservices:ProtectionPolicy":         "Microsoft.RecoveryServices/vaults/backupPolicies",
-	"azure-native:recoveryservices:ProtectedItem":            "Microsoft.RecoveryServices/vaults/backupFabrics/protectionContainers/protectedItems",
-	"azure-native:resources:ResourceGroup":                   "Microsoft.Resources/resourceGroups",
-	"azure-native:storage:BlobContainer":                     "Microsoft.Storage/storageAccounts/blobServices/containers",
-	"azure-native:storage:StorageAccount":                    "Microsoft.Storage/storageAccounts",
+	"azure-native:alertsmanagement:AlertProcessingRuleByName": "Microsoft.AlertsManagement/actionRules",
+	"azure-native:authorization:RoleAssignment":               "Microsoft.Authorization/roleAssignments",
+	"azure-native:authorization:ManagementLockByScope":        "Microsoft.Authorization/locks",
+	"azure-native:compute:Disk":                               "Microsoft.Compute/disks",
+	"azure-native:compute:VirtualMachine":                     "Microsoft.Compute/virtualMachines",
+	"azure-native:compute:VirtualMachineExtension":            "Microsoft.Compute/virtualMachines/extensions",
+	"azure-native:consumption:Budget":                         "Microsoft.Consumption/budgets",
+	"azure-native:containerregistry:Registry":                 "Microsoft.ContainerRegistry/registries",
+	"azure-native:containerregistry:TaskRun":                  "Microsoft.ContainerRegistry/registries/taskRuns",
+	"azure-native:containerservice:AgentPool":                 "Microsoft.ContainerService/managedClusters/agentPools",
+	"azure-native:containerservice:MaintenanceConfiguration":  "Microsoft.ContainerService/managedClusters/maintenanceConfigurations",
+	"azure-native:containerservice:ManagedCluster":            "Microsoft.ContainerService/managedClusters",
+	"azure-native:dbformysql:Configuration":                   "Microsoft.DBforMySQL/flexibleServers/configurations",
+	"azure-native:dbformysql:Database":                        "Microsoft.DBforMySQL/flexibleServers/databases",
+	"azure-native:dbformysql:Server":                          "Microsoft.DBforMySQL/flexibleServers",
+	"azure-native:insights:ActionGroup":                       "Microsoft.Insights/actionGroups",
+	"azure-native:insights:Component":                         "Microsoft.Insights/components",
+	"azure-native:insights:DataCollectionRule":                "Microsoft.Insights/dataCollectionRules",
+	"azure-native:insights:DataCollectionRuleAssociation":     "Microsoft.Insights/dataCollectionRuleAssociations",
+	"azure-native:insights:MetricAlert":                       "Microsoft.Insights/metricAlerts",
+	"azure-native:insights:ScheduledQueryRule":                "Microsoft.Insights/scheduledQueryRules",
+	"azure-native:insights:WebTest":                           "Microsoft.Insights/webtests",
+	"azure-native:logic:Workflow":                             "Microsoft.Logic/workflows",
+	"azure-native:managedidentity:UserAssignedIdentity":       "Microsoft.ManagedIdentity/userAssignedIdentities",
+	"azure-native:network:NetworkInterface":                   "Microsoft.Network/networkInterfaces",
+	"azure-native:network:NetworkSecurityGroup":               "Microsoft.Network/networkSecurityGroups",
+	"azure-native:network:PrivateZone":                        "Microsoft.Network/privateDnsZones",
+	"azure-native:network:PublicIPAddress":                    "Microsoft.Network/publicIPAddresses",
+	"azure-native:network:VirtualNetwork":                     "Microsoft.Network/virtualNetworks",
+	"azure-native:network:VirtualNetworkLink":                 "Microsoft.Network/privateDnsZones/virtualNetworkLinks",
+	"azure-native:operationalinsights:Table":                  "Microsoft.OperationalInsights/workspaces/tables",
+	"azure-native:operationalinsights:Workspace":              "Microsoft.OperationalInsights/workspaces",
+	"azure-native:recoveryservices:Vault":                     "Microsoft.RecoveryServices/vaults",
+	"azure-native:recoveryservices:ProtectionPolicy":          "Microsoft.RecoveryServices/vaults/backupPolicies",
+	"azure-native:recoveryservices:ProtectedItem":             "Microsoft.RecoveryServices/vaults/backupFabrics/protectionContainers/protectedItems",
+	"azure-native:resources:ResourceGroup":                    "Microsoft.Resources/resourceGroups",
+	"azure-native:storage:BlobContainer":                      "Microsoft.Storage/storageAccounts/blobServices/containers",
+	"azure-native:storage:StorageAccount":                     "Microsoft.Storage/storageAccounts",
 }
 
 // armTypes lists the ARM types of the stack's azure-native resources, and the azure-native

@@ -52,11 +52,13 @@ type want struct {
 func TestRun(t *testing.T) {
 	const rgExists = "HEAD /subscriptions/{sub}/resourcegroups/{rg} 204 -"
 	tests := []struct {
-		name    string
-		stack   string
-		mutate  func(*config.Config)
-		overlay []string
-		cred    error
+		name   string
+		stack  string
+		mutate func(*config.Config)
+		// extraTypes are resource types added to the plan's.
+		extraTypes []string
+		overlay    []string
+		cred       error
 		// allOK says every line must be ok; otherwise failed is what Failed must say.
 		allOK  bool
 		failed bool
@@ -236,6 +238,28 @@ func TestRun(t *testing.T) {
 			wants: []want{{"policy Allowed locations", Fail, []string{"denies the location: eastus"}}},
 		},
 		{
+			name: "policy denies the ACR run's resource type", stack: "dev", failed: true,
+			overlay: []string{"GET /subscriptions/{sub}/providers/Microsoft.Authorization/policyAssignments 200 policy-assignments-resource-types.json"},
+			wants:   []want{{"policy Not allowed resource types", Fail, []string{"denies resource types: Microsoft.ContainerRegistry/registries/taskRuns"}}},
+		},
+		{
+			name: "policy on resource types, a type the preflight cannot name: warn", stack: "dev",
+			mutate: func(c *config.Config) {
+				c.WordPress.ImageReference = "example.azurecr.io/wordpress@sha256:" + strings.Repeat("a", 64)
+			},
+			overlay:    []string{"GET /subscriptions/{sub}/providers/Microsoft.Authorization/policyAssignments 200 policy-assignments-resource-types.json"},
+			extraTypes: []string{"azure-native:web:WebApp"},
+			wants: []want{
+				{"policy Not allowed resource types", Warn, []string{"azure-native:web:WebApp"}},
+				{"resource providers of other modules", Warn, []string{"web"}},
+			},
+		},
+		{
+			name: "group's resources not readable: warn", stack: "dev",
+			overlay: []string{rgExists, "GET /subscriptions/{sub}/resourceGroups/{rg}/resources 403 denied-resources.json"},
+			wants:   []want{{"name of the registry", Warn, []string{"HTTP 403 AuthorizationFailed", "already ours is not known"}}},
+		},
+		{
 			name: "policies the preflight cannot judge: warn", stack: "dev",
 			overlay: []string{"GET /subscriptions/{sub}/providers/Microsoft.Authorization/policyAssignments 200 policy-assignments-custom.json"},
 			wants:   []want{{"policy assignments", Warn, []string{"Deny public IP addresses"}}},
@@ -260,6 +284,7 @@ func TestRun(t *testing.T) {
 			if tt.mutate != nil {
 				tt.mutate(&s.Config)
 			}
+			s.Types = append(s.Types, tt.extraTypes...)
 			if s.Config.WordPress.ImageReference != "" {
 				// The plan of such a stack has no ACR run.
 				var types []string
