@@ -149,7 +149,7 @@ func (b *siteBuild) podSpec(w workload, secrets *siteSecrets) *corev1.PodSpecArg
 	spec := b.restrictedPod(
 		&corev1.VolumeArgs{
 			Name:                  pulumi.String("wp-content"),
-			PersistentVolumeClaim: &corev1.PersistentVolumeClaimVolumeSourceArgs{ClaimName: pulumi.String(contentClaimName)},
+			PersistentVolumeClaim: &corev1.PersistentVolumeClaimVolumeSourceArgs{ClaimName: pulumi.String(b.contentClaimName())},
 		},
 		&corev1.VolumeArgs{
 			Name:   pulumi.String("secrets"),

@@ -116,6 +116,13 @@ var gWants = map[string]gStackWant{
 }
 
 // gSiteNames lists a stack's sites in a stable order.
+// gContentVolumeKey is the suffix of a site's content volume and claim for an NFS source,
+// computed here independently of k8s/storage.go: sha256 of "server:path", 4 bytes in hex.
+func gContentVolumeKey(server, path string) string {
+	sum := sha256.Sum256([]byte(server + ":" + path))
+	return hex.EncodeToString(sum[:4])
+}
+
 func gSiteNames(w gStackWant) []string {
 	names := make([]string, 0, len(w.sites))
 	for n := range w.sites {

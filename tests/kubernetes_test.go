@@ -244,8 +244,9 @@ func TestGraphDeployments(t *testing.T) {
 					if got := content["subPath"]; got != site {
 						t.Errorf("wp-content subPath is %v, want %q", got, site)
 					}
-					if got := gAt(t, gFindBy(t, vols, "name", content["name"].(string)), "persistentVolumeClaim.claimName"); got != "wp-content" {
-						t.Errorf("wp-content comes from claim %v, want wp-content", got)
+					claim := gStr(t, gFind(t, p, site+"-content-claim"), "metadata.name")
+					if got := gAt(t, gFindBy(t, vols, "name", content["name"].(string)), "persistentVolumeClaim.claimName"); got != claim {
+						t.Errorf("wp-content comes from claim %v, want the site's claim %s", got, claim)
 					}
 					// The same Secret for user and admin (one set of keys and salts per site).
 					secretMount := gFindBy(t, gList(t, d, c+"volumeMounts"), "mountPath", "/run/secrets/wordpress")
@@ -498,9 +499,12 @@ func TestGraphServicesAndBudgets(t *testing.T) {
 func TestGraphContentVolume(t *testing.T) {
 	gForStacks(t, func(t *testing.T, p *plan.Plan, w gStackWant) {
 		for _, site := range gSiteNames(w) {
+			// Volume and claim are named after the volume's source, which cannot change in
+			// place (k8s/storage.go, contentVolumeKey).
+			key := gContentVolumeKey(w.nfsIP, "/srv/nfs/wordpress")
 			pv := gFind(t, p, site+"-content-volume")
-			if got := gStr(t, pv, "metadata.name"); got != "wp-content-"+site {
-				t.Errorf("%s is named %q, want wp-content-%s", pv.Name, got, site)
+			if got, want := gStr(t, pv, "metadata.name"), "wp-content-"+site+"-"+key; got != want {
+				t.Errorf("%s is named %q, want %s", pv.Name, got, want)
 			}
 			for _, c := range []struct {
 				path string
@@ -510,7 +514,7 @@ func TestGraphContentVolume(t *testing.T) {
 				{"spec.nfs.path", "/srv/nfs/wordpress"},
 				{"spec.persistentVolumeReclaimPolicy", "Retain"},
 				{"spec.claimRef.namespace", "wp-" + site},
-				{"spec.claimRef.name", "wp-content"},
+				{"spec.claimRef.name", "wp-content-" + key},
 			} {
 				if got := gInput(t, pv, c.path); got != c.want {
 					t.Errorf("%s %s is %v, want %v", pv.Name, c.path, got, c.want)
@@ -531,7 +535,7 @@ func TestGraphContentVolume(t *testing.T) {
 			if got := gStr(t, pvc, "spec.volumeName"); got != gStr(t, pv, "metadata.name") {
 				t.Errorf("%s binds %q, want %q", pvc.Name, got, gStr(t, pv, "metadata.name"))
 			}
-			if got := gStr(t, pvc, "metadata.name"); got != "wp-content" {
+			if got := gStr(t, pvc, "metadata.name"); got != "wp-content-"+key {
 				t.Errorf("%s is named %q", pvc.Name, got)
 			}
 			if got := gStr(t, pvc, "metadata.namespace"); got != "wp-"+site {
