@@ -73,6 +73,7 @@ var notCounted = []string{
 	"private DNS queries (per million)",
 	"ACR Tasks builds beyond 6,000 free vCPU-seconds a month",
 	"Azure Backup instant-restore snapshots",
+	"Log Analytics Basic-plan queries (per GB scanned)",
 }
 
 // freeKinds are Azure types that bill nothing themselves: their cost, if any, is on another line

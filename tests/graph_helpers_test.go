@@ -93,7 +93,7 @@ var gWants = map[string]gStackWant{
 		nfsDiskGB: 16, nfsDiskSKU: "StandardSSD_LRS",
 		protected: false,
 		backup:    false,
-		budget:    40000, ingressReplicas: 1,
+		budget:    20000, ingressReplicas: 1,
 		sites:        map[string][]string{"tech": {"tech.dev.example.com"}, "azure": {"azure.dev.example.com"}},
 		databases:    map[string]string{"tech": "wp_tech", "azure": "wp_azure"},
 		siteReplicas: 1,
