@@ -18,6 +18,15 @@ const (
 	IngressMemoryLimit   = "256Mi"
 )
 
+// cert-manager's pods in tls.mode letsencrypt (controller, webhook, cainjector; its chart sets
+// no requests of its own, k8s/certmanager.go sets these and upgrades them without a surge pod),
+// which run beside the ingress controller on any pool.
+const (
+	CertManagerCPURequest    = "10m"
+	CertManagerMemoryRequest = "32Mi"
+	certManagerPods          = 3
+)
+
 // AKS's own pods, which request capacity before ours. AKS does not document their requests and
 // they change with the add-ons and the AKS version, so these are stated estimates:
 //   - per node, DaemonSets (Cilium agent, azure-cns, the CSI node drivers, cloud-node-manager,
@@ -194,6 +203,16 @@ func validateCapacity(c Config) Problems {
 	}
 	ctlMem := float64(c.Ingress.Replicas+1) * quantityMiB(IngressMemoryRequest)
 	ctlCPU := float64(c.Ingress.Replicas+1) * cpuMilli(IngressCPURequest)
+	if c.TLSMode() == TLSModeLetsEncrypt {
+		cmMem := float64(certManagerPods) * quantityMiB(CertManagerMemoryRequest)
+		cmCPU := float64(certManagerPods) * cpuMilli(CertManagerCPURequest)
+		if ctlMem+cmMem > spareMem || ctlCPU+cmCPU > spareCPU {
+			probs.add("ingress.replicas", strconv.Itoa(c.Ingress.Replicas), fmt.Sprintf("the ingress controller pods (%d, plus 1 rollout surge, of %s and %s each) and cert-manager's %d pods (tls.mode letsencrypt, no surge, of %s and %s each) need %s MiB and %sm CPU but the user and admin pools have %s MiB and %sm left once the WordPress pods are placed; add nodes to nodePools.user or nodePools.admin",
+				c.Ingress.Replicas, IngressMemoryRequest, IngressCPURequest, certManagerPods, CertManagerMemoryRequest, CertManagerCPURequest,
+				grouped(ctlMem+cmMem), grouped(ctlCPU+cmCPU), grouped(spareMem), grouped(spareCPU)))
+		}
+		return probs
+	}
 	if ctlMem > spareMem || ctlCPU > spareCPU {
 		probs.add("ingress.replicas", strconv.Itoa(c.Ingress.Replicas), fmt.Sprintf("the ingress controller pods (%d, plus 1 rollout surge, of %s and %s each) need %s MiB and %sm CPU but the user and admin pools have %s MiB and %sm left once the WordPress pods are placed; add nodes to nodePools.user or nodePools.admin",
 			c.Ingress.Replicas, IngressMemoryRequest, IngressCPURequest, grouped(ctlMem), grouped(ctlCPU), grouped(spareMem), grouped(spareCPU)))

@@ -119,3 +119,37 @@ func TestTLSMode(t *testing.T) {
 		})
 	}
 }
+
+// TestCapacityCountsCertManager: in letsencrypt mode cert-manager's three pods need room beside
+// the ingress controller; two sites on one node a pool leave 398 MiB, enough for the two
+// controller replicas and their surge (384) but not for cert-manager as well (480).
+func TestCapacityCountsCertManager(t *testing.T) {
+	le := `{"mode":"letsencrypt","email":"ops@example.com"}`
+	tests := []struct {
+		name string
+		set  map[string]string
+		want []string
+	}{
+		{name: "provided, two sites", set: manySites(2)},
+		{name: "letsencrypt, one site", set: with(manySites(1), "tls", le)},
+		{name: "letsencrypt, two sites", set: with(manySites(2), "tls", le),
+			want: []string{"ingress.replicas", "cert-manager's 3 pods", "need 480 MiB", "have 398 MiB"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			probs := loadWith(t, tt.set)
+			if len(tt.want) == 0 {
+				assertProblems(t, probs, nil)
+				return
+			}
+			if len(probs) != 1 {
+				t.Fatalf("got %d problems, want one:\n%s", len(probs), listProblems(probs))
+			}
+			for _, part := range tt.want {
+				if !strings.Contains(probs[0].String(), part) {
+					t.Errorf("problem %q lacks %q", probs[0].String(), part)
+				}
+			}
+		})
+	}
+}

@@ -74,6 +74,13 @@ func newCertManager(ctx *pulumi.Context, cfg config.Config, provider *kubernetes
 		// Keys from the chart's values.yaml.
 		Values: pulumi.Map{
 			"crds": pulumi.Map{"enabled": pulumi.Bool(true), "keep": pulumi.Bool(true)},
+			// The chart requests nothing; these make the scheduler reserve what the capacity
+			// check in config counts. No surge pod on upgrades: renewals can wait a minute,
+			// and the small dev pools have no room for three more pods.
+			"resources":  certManagerResources(),
+			"strategy":   certManagerStrategy(),
+			"webhook":    pulumi.Map{"resources": certManagerResources(), "strategy": certManagerStrategy()},
+			"cainjector": pulumi.Map{"resources": certManagerResources(), "strategy": certManagerStrategy()},
 			// Its lease in its own namespace rather than kube-system.
 			"global": pulumi.Map{"leaderElection": pulumi.Map{"namespace": pulumi.String(certManagerNamespace)}},
 		},
@@ -138,4 +145,19 @@ func newSiteCertificate(ctx *pulumi.Context, logical, namespace string, site con
 		return nil, fmt.Errorf("create certificate for site %s: %w", site.Name, err)
 	}
 	return cert, nil
+}
+
+// certManagerResources are the requests of each cert-manager pod.
+func certManagerResources() pulumi.Map {
+	return pulumi.Map{"requests": pulumi.Map{
+		"cpu":    pulumi.String(config.CertManagerCPURequest),
+		"memory": pulumi.String(config.CertManagerMemoryRequest),
+	}}
+}
+
+// certManagerStrategy replaces each pod in place on upgrades.
+func certManagerStrategy() pulumi.Map {
+	return pulumi.Map{"type": pulumi.String("RollingUpdate"), "rollingUpdate": pulumi.Map{
+		"maxSurge": pulumi.Int(0), "maxUnavailable": pulumi.Int(1),
+	}}
 }

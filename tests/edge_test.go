@@ -322,6 +322,11 @@ func TestEdgeLetsEncrypt(t *testing.T) {
 				{"namespace", "cert-manager"},
 				{"values.crds.enabled", true},
 				{"values.crds.keep", true},
+				// Requests the capacity check counts, and no surge pod (config/capacity.go).
+				{"values.resources.requests.memory", config.CertManagerMemoryRequest},
+				{"values.webhook.resources.requests.cpu", config.CertManagerCPURequest},
+				{"values.cainjector.strategy.rollingUpdate.maxSurge", float64(0)},
+				{"values.strategy.rollingUpdate.maxSurge", float64(0)},
 			} {
 				if got := gInput(t, rel, c.path); got != c.want {
 					t.Errorf("cert-manager %s is %v, want %v", c.path, got, c.want)
