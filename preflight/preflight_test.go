@@ -174,6 +174,12 @@ func TestRun(t *testing.T) {
 			},
 		},
 		{
+			// The SDK would register the provider itself on this answer; the preflight must not.
+			name: "unregistered provider answers 409: no registration, a warn", stack: "dev",
+			overlay: []string{"GET /subscriptions/{sub}/providers/Microsoft.ContainerService/locations/japaneast/kubernetesVersions 409 missing-registration.json"},
+			wants:   []want{{"kubernetesVersion 1.35", Warn, []string{"HTTP 409 MissingSubscriptionRegistration"}}},
+		},
+		{
 			name: "Contributor only: may not grant roles", stack: "dev", failed: true,
 			overlay: []string{"GET /subscriptions/{sub}/providers/Microsoft.Authorization/permissions 200 permissions-contributor.json"},
 			wants: []want{
