@@ -56,7 +56,7 @@ func oidcToken(ctx context.Context) (string, error) {
 	}
 	reqURL, reqToken := os.Getenv("ACTIONS_ID_TOKEN_REQUEST_URL"), os.Getenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN")
 	if reqURL == "" || reqToken == "" {
-		return "", fmt.Errorf("ARM_USE_OIDC is set but there is no ARM_OIDC_TOKEN nor a GitHub Actions token request (ACTIONS_ID_TOKEN_REQUEST_URL)")
+		return "", fmt.Errorf("ARM_USE_OIDC is set but there is no ARM_OIDC_TOKEN nor a GitHub Actions token request (ACTIONS_ID_TOKEN_REQUEST_URL: the job needs permissions id-token: write)")
 	}
 	u, err := url.Parse(reqURL)
 	if err != nil {

@@ -1,6 +1,9 @@
 package preflight
 
 import (
+	"context"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -40,6 +43,45 @@ func TestSubscriptionID(t *testing.T) {
 				}
 			}
 			got, err := SubscriptionID()
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want one containing %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil || got != tt.want {
+				t.Errorf("got %q, %v; want %q", got, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestOIDCToken(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "Bearer request-token" || r.URL.Query().Get("audience") != "api://AzureADTokenExchange" || r.URL.Query().Get("api-version") != "2.0" {
+			http.Error(w, "bad request", http.StatusBadRequest)
+			return
+		}
+		_, _ = w.Write([]byte(`{"count":1,"value":"github-oidc-token"}`))
+	}))
+	defer srv.Close()
+	tests := []struct {
+		name    string
+		env     map[string]string
+		want    string
+		wantErr string
+	}{
+		{name: "ARM_OIDC_TOKEN as given", env: map[string]string{"ARM_OIDC_TOKEN": "given", "ACTIONS_ID_TOKEN_REQUEST_URL": srv.URL + "?api-version=2.0", "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "request-token"}, want: "given"},
+		{name: "GitHub Actions' token for Entra ID", env: map[string]string{"ACTIONS_ID_TOKEN_REQUEST_URL": srv.URL + "?api-version=2.0", "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "request-token"}, want: "github-oidc-token"},
+		{name: "GitHub refuses", env: map[string]string{"ACTIONS_ID_TOKEN_REQUEST_URL": srv.URL + "?api-version=2.0", "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "wrong"}, wantErr: "HTTP 400"},
+		{name: "no token anywhere", wantErr: "id-token: write"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, k := range []string{"ARM_OIDC_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_TOKEN"} {
+				t.Setenv(k, tt.env[k])
+			}
+			got, err := oidcToken(context.Background())
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("err = %v, want one containing %q", err, tt.wantErr)
