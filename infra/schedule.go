@@ -41,6 +41,9 @@ const (
 	// roleContributor is the built-in Contributor role, granted to each workflow on the three
 	// resources it starts and stops only: no narrower built-in role covers MySQL's start/stop.
 	roleContributor = "b24988ac-6180-42a0-ab88-20f7382dd24c"
+	// startQuietMinutes keeps alerts quiet for the first half hour of the day, while the
+	// cluster starts (AKS takes about 10 minutes) and the sites come back.
+	startQuietMinutes = 30
 	// workflowSchema is the Logic Apps workflow definition language.
 	workflowSchema = "https://schema.management.azure.com/providers/Microsoft.Logic/schemas/2016-06-01/workflowdefinition.json#"
 )
@@ -190,10 +193,12 @@ func newScheduleWorkflow(ctx *pulumi.Context, cfg config.Config, rg *ResourceGro
 // nights before startHour and after stopHour on every day, and the whole of the days off.
 func newQuietHours(ctx *pulumi.Context, cfg config.Config, rg *ResourceGroup) error {
 	s := cfg.Schedule
-	clock := func(h int) string { return fmt.Sprintf("%02d:00:00", h) }
+	clock := func(h, m int) string { return fmt.Sprintf("%02d:%02d:00", h, m) }
+	// The morning window runs on for startQuietMinutes: the cluster takes minutes to start, and
+	// the availability tests fail until it has.
 	recurrences := pulumi.Array{
-		pulumi.Map{"recurrenceType": pulumi.String("Daily"), "startTime": pulumi.String(clock(0)), "endTime": pulumi.String(clock(s.StartHour))},
-		pulumi.Map{"recurrenceType": pulumi.String("Daily"), "startTime": pulumi.String(clock(s.StopHour)), "endTime": pulumi.String("23:59:59")},
+		pulumi.Map{"recurrenceType": pulumi.String("Daily"), "startTime": pulumi.String(clock(0, 0)), "endTime": pulumi.String(clock(s.StartHour, startQuietMinutes))},
+		pulumi.Map{"recurrenceType": pulumi.String("Daily"), "startTime": pulumi.String(clock(s.StopHour, 0)), "endTime": pulumi.String("23:59:59")},
 	}
 	var off pulumi.StringArray
 	for _, d := range config.WeekDays {

@@ -122,8 +122,10 @@ func TestGraphSchedule(t *testing.T) {
 		if got := gStr(t, rule, "properties.schedule.timeZone"); got != s.TimeZone {
 			t.Errorf("quiet hours time zone %q, want %q", got, s.TimeZone)
 		}
+		// Quiet from the stop hour to half an hour after the start hour, while the cluster
+		// starts and the sites come back.
 		quiet := fmt.Sprint(gList(t, rule, "properties.schedule.recurrences"))
-		for _, want := range []string{fmt.Sprintf("endTime:%02d:00:00", s.StartHour), fmt.Sprintf("startTime:%02d:00:00", s.StopHour)} {
+		for _, want := range []string{fmt.Sprintf("endTime:%02d:30:00", s.StartHour), fmt.Sprintf("startTime:%02d:00:00", s.StopHour)} {
 			if !strings.Contains(quiet, want) {
 				t.Errorf("quiet hours %s do not have %s", quiet, want)
 			}
