@@ -56,6 +56,8 @@ type Azure interface {
 	// PolicyAssignments lists the policy assignments that apply to a resource group, inherited
 	// ones included; with group "" those of the subscription.
 	PolicyAssignments(ctx context.Context, group string) ([]PolicyAssignment, error)
+	// PolicyDefinition reads one policy definition by id.
+	PolicyDefinition(ctx context.Context, id string) (PolicyDefinition, error)
 }
 
 // Caller is the signed-in identity, read from its access token.
@@ -168,12 +170,20 @@ type PolicyAssignment struct {
 	Parameters      map[string]any
 }
 
+// PolicyDefinition is what the preflight reads of a policy definition: its effect, which may
+// name a parameter ("[parameters('effect')]"), and its parameters' defaults.
+type PolicyDefinition struct {
+	Effect   string
+	Defaults map[string]any
+}
+
 // API versions of the calls made without a typed client: the SDK module that has them is not
 // served here, has none, or would add minutes of compile time for one call (a registry name
 // check with armcontainerregistry).
 const (
 	apiPermissions = "2022-04-01"
 	apiRegistry    = "2023-07-01"
+	apiPolicy      = "2023-04-01"
 	// apiMySQL is the API the program creates the server with (infra/mysql.go).
 	apiMySQL = "2023-12-30"
 )
@@ -671,6 +681,36 @@ func (a *sdkAzure) PolicyAssignments(ctx context.Context, group string) ([]Polic
 		add(page.Value)
 	}
 	return out, nil
+}
+
+func (a *sdkAzure) PolicyDefinition(ctx context.Context, id string) (PolicyDefinition, error) {
+	// A raw read: the id may be a built-in, a subscription's or a management group's definition,
+	// which the typed client spreads over three methods.
+	var out PolicyDefinition
+	err := a.getJSON(ctx, id, apiPolicy, func(b []byte) (string, error) {
+		var def struct {
+			Properties struct {
+				PolicyRule struct {
+					Then struct {
+						Effect string `json:"effect"`
+					} `json:"then"`
+				} `json:"policyRule"`
+				Parameters map[string]struct {
+					DefaultValue any `json:"defaultValue"`
+				} `json:"parameters"`
+			} `json:"properties"`
+		}
+		if err := json.Unmarshal(b, &def); err != nil {
+			return "", fmt.Errorf("read policy definition: %w", err)
+		}
+		out.Effect = def.Properties.PolicyRule.Then.Effect
+		out.Defaults = map[string]any{}
+		for k, v := range def.Properties.Parameters {
+			out.Defaults[k] = v.DefaultValue
+		}
+		return "", nil
+	})
+	return out, err
 }
 
 // azureError describes a failed call for a result line: the HTTP status and Azure's error code

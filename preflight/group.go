@@ -97,7 +97,7 @@ func checkPolicies(ctx context.Context, az Azure, s Stack, acct *account) []Resu
 		}
 	}
 	var results []Result
-	var other []string
+	var other, denying []string
 	for _, a := range assignments {
 		name := a.DisplayName
 		if name == "" {
@@ -138,14 +138,30 @@ func checkPolicies(ctx context.Context, az Azure, s Stack, acct *account) []Resu
 		case isBuiltIn && def == policyAllowedResourceTypes:
 			check("listOfResourceTypesAllowed", func(l []string) []string { return missingFrom(l, types) },
 				"resource types", "ask for an exemption for the resource group", "it allows every resource type of the stack")
+		case strings.Contains(strings.ToLower(a.DefinitionID), "/policysetdefinitions/"):
+			other = append(other, name+" (an initiative)")
 		default:
-			other = append(other, name)
+			switch effect, err := policyEffect(ctx, az, a); {
+			case err != nil:
+				other = append(other, fmt.Sprintf("%s (its definition: %s)", name, azureError(err)))
+			case effect == "deny" || effect == "denyaction":
+				denying = append(denying, name)
+			}
+			// Audit, AuditIfNotExists, DeployIfNotExists, Modify, Append and Disabled refuse
+			// nothing.
 		}
 	}
 	r.Answer = plural(len(assignments), "assignment") + " at or above this scope"
-	if len(other) > 0 {
+	if len(denying)+len(other) > 0 {
 		r.Status = Warn
-		r.Answer += fmt.Sprintf("; %d are not judged by the preflight (their rules are not read): %s", len(other), strings.Join(other, ", "))
+		var parts []string
+		if len(denying) > 0 {
+			parts = append(parts, "with the Deny effect, on rules the preflight does not evaluate: "+strings.Join(denying, ", "))
+		}
+		if len(other) > 0 {
+			parts = append(parts, "not judged: "+strings.Join(other, ", "))
+		}
+		r.Answer += "; " + strings.Join(parts, "; ")
 		r.Fix = "read whether any of them denies what the stack creates: az policy assignment list --scope " + scope + " --disable-scope-strict-match -o table"
 	}
 	return append([]Result{r}, results...)
@@ -183,4 +199,23 @@ func presentIn(denied, wanted []string) []string {
 		}
 	}
 	return out
+}
+
+// policyEffect is the effect an assignment's policy has, in lower case: the definition's, or the
+// parameter it names, from the assignment or the definition's default.
+func policyEffect(ctx context.Context, az Azure, a PolicyAssignment) (string, error) {
+	def, err := az.PolicyDefinition(ctx, a.DefinitionID)
+	if err != nil {
+		return "", err
+	}
+	effect := def.Effect
+	if name, ok := strings.CutPrefix(effect, "[parameters('"); ok {
+		name, _, _ = strings.Cut(name, "'")
+		v, set := a.Parameters[name]
+		if !set {
+			v = def.Defaults[name]
+		}
+		effect, _ = v.(string)
+	}
+	return strings.ToLower(effect), nil
 }

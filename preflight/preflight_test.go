@@ -63,6 +63,8 @@ func TestRun(t *testing.T) {
 		allOK  bool
 		failed bool
 		wants  []want
+		// notWants must be in no line.
+		notWants []string
 	}{
 		{name: "healthy subscription, dev", stack: "dev", allOK: true},
 		{name: "healthy subscription, prod", stack: "prod", allOK: true},
@@ -268,7 +270,21 @@ func TestRun(t *testing.T) {
 		{
 			name: "policies the preflight cannot judge: warn", stack: "dev",
 			overlay: []string{"GET /subscriptions/{sub}/providers/Microsoft.Authorization/policyAssignments 200 policy-assignments-custom.json"},
-			wants:   []want{{"policy assignments", Warn, []string{"Deny public IP addresses"}}},
+			wants: []want{{"policy assignments", Warn, []string{
+				"with the Deny effect, on rules the preflight does not evaluate: Deny public IP addresses",
+				"not judged: ASC Default (subscription: 8f5e1a32-6c1d-4f0a-9b7e-2d4c6a8e0f13) (an initiative)",
+			}}},
+			notWants: []string{"Audit the owner tag", "Audit tags"},
+		},
+		{
+			name: "a custom policy whose effect is Audit: ok", stack: "dev", allOK: true,
+			overlay: []string{"GET /subscriptions/{sub}/providers/Microsoft.Authorization/policyAssignments 200 policy-assignments-audit.json"},
+			wants:   []want{{"policy assignments", OK, []string{"2 assignments"}}},
+		},
+		{
+			name: "the same policy assigned with effect Deny: warn", stack: "dev",
+			overlay: []string{"GET /subscriptions/{sub}/providers/Microsoft.Authorization/policyAssignments 200 policy-assignments-audit-as-deny.json"},
+			wants:   []want{{"policy assignments", Warn, []string{"Deny effect, on rules the preflight does not evaluate: Audit the owner tag"}}},
 		},
 		{
 			name: "free trial: ACR Tasks", stack: "dev",
@@ -335,6 +351,11 @@ func TestRun(t *testing.T) {
 					if !strings.Contains(found.Answer+" "+found.Fix, c) {
 						t.Errorf("%s: want %q in answer or fix: %s", w.check, c, line(*found))
 					}
+				}
+			}
+			for _, nw := range tt.notWants {
+				if strings.Contains(all.String(), nw) {
+					t.Errorf("want no %q in the lines:\n%s", nw, all.String())
 				}
 			}
 			for _, r := range got {
