@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"os/exec"
@@ -14,8 +16,9 @@ import (
 // liveObject is an object as the API server has it.
 type liveObject struct {
 	Kind, Namespace, Name, UID string
-	// Version is the generation where the object has one (spec changes only), else the
-	// resourceVersion.
+	// Version is what changes when someone other than a controller writing status changes
+	// the object: its generation (spec changes) where it has one, and the managedFields
+	// entries of the Pulumi provider's field manager (any field it applies).
 	Version string
 	Raw     map[string]any
 }
@@ -59,9 +62,18 @@ func (s *stackRun) live(ctx context.Context, kinds []string) (map[string]liveObj
 	for _, it := range list.Items {
 		md, _ := it["metadata"].(map[string]any)
 		o := liveObject{Kind: str(it["kind"]), Namespace: str(md["namespace"]), Name: str(md["name"]), UID: str(md["uid"]), Raw: it}
-		o.Version = "rv " + str(md["resourceVersion"])
+		var pulumiFields []any
+		mf, _ := md["managedFields"].([]any)
+		for _, f := range mf {
+			if m, ok := f.(map[string]any); ok && strings.HasPrefix(str(m["manager"]), "pulumi") {
+				pulumiFields = append(pulumiFields, m)
+			}
+		}
+		fp, _ := json.Marshal(pulumiFields)
+		sum := sha256.Sum256(fp)
+		o.Version = "pulumi's fields " + hex.EncodeToString(sum[:4])
 		if g, ok := md["generation"].(float64); ok {
-			o.Version = fmt.Sprintf("generation %d", int(g))
+			o.Version = fmt.Sprintf("generation %d, %s", int(g), o.Version)
 		}
 		out[o.UID] = o
 	}
