@@ -83,6 +83,15 @@ func TestRun(t *testing.T) {
 			},
 		},
 		{
+			// The admin pool's OS disk is ephemeral (30 GB in F2s_v2's cache): the replacement
+			// must hold it, which B2ls_v2 and D2s_v5 (no cache, no temp disk) do not.
+			name: "F2s_v2 NotAvailableForSubscription, ephemeral OS disk", stack: "dev", failed: true,
+			overlay: []string{"GET /subscriptions/{sub}/providers/Microsoft.Compute/skus 200 skus-f2s-v2-not-available.json"},
+			wants: []want{
+				{"vm size nodePools.admin.vmSize Standard_F2s_v2", Fail, []string{"NotAvailableForSubscription", "set nodePools.admin.vmSize to Standard_D2ds_v5"}},
+			},
+		},
+		{
 			name: "zone a size is not offered in", stack: "dev", failed: true,
 			mutate: func(c *config.Config) { c.NodePools.User.Zones = []string{"4"} },
 			wants:  []want{{"vm size nodePools.user.vmSize", Fail, []string{"not offered in zone 4", "zones offered: 1, 2, 3"}}},

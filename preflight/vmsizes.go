@@ -26,6 +26,8 @@ type sizeUse struct {
 	VMs int
 	// What says where the count comes from, for the quota line.
 	What string
+	// EphemeralGB is the ephemeral OS disk a replacement size must hold (0: managed disk).
+	EphemeralGB int
 }
 
 // sizeUses lists the stack's VM sizes in the order of the config.
@@ -37,8 +39,12 @@ func sizeUses(c config.Config) []sizeUse {
 		if p.MinCount != 0 || p.MaxCount != 0 {
 			nodes, countKey = p.MaxCount, pr.Key+".maxCount"
 		}
-		out = append(out, sizeUse{Key: pr.Key + ".vmSize", Size: p.VMSize, Zones: p.Zones, VMs: nodes + 1,
-			What: fmt.Sprintf("%s: %s (%s) + 1 upgrade surge", pr.Key, plural(nodes, "node"), countKey)})
+		u := sizeUse{Key: pr.Key + ".vmSize", Size: p.VMSize, Zones: p.Zones, VMs: nodes + 1,
+			What: fmt.Sprintf("%s: %s (%s) + 1 upgrade surge", pr.Key, plural(nodes, "node"), countKey)}
+		if p.OSDiskType == "Ephemeral" {
+			u.EphemeralGB = p.OSDiskSizeGB
+		}
+		out = append(out, u)
 	}
 	var zones []string
 	if c.NFS.Zone != "" {
@@ -103,10 +109,12 @@ func orNone(list []string) string {
 	return strings.Join(list, ", ")
 }
 
-// replacement picks a size this subscription may use in zones, at least as large as the one it
-// replaces (vCPUs and memory), among the sizes config's capacity check knows, so the offline
-// plan can still judge whether the pods fit. The smallest wins; "" when none fits.
-func replacement(skus []VMSKU, orig string, zones []string) string {
+// replacement picks a size this subscription may use in the zones of u, at least as large as the
+// one it replaces (vCPUs and memory) and, for an ephemeral OS disk, with a cache or temp disk
+// that holds it, among the sizes config's capacity check knows, so the offline plan still
+// passes. The smallest wins; "" when none fits.
+func replacement(skus []VMSKU, u sizeUse) string {
+	orig, zones := u.Size, u.Zones
 	var minCPU int
 	var minMem float64
 	if o := findSKU(skus, orig); o != nil {
@@ -118,6 +126,9 @@ func replacement(skus []VMSKU, orig string, zones []string) string {
 			continue
 		}
 		if _, _, known := config.NodeAllocatable(s.Name); !known {
+			continue
+		}
+		if maxGB, _ := config.EphemeralOSDiskMaxGB(s.Name); u.EphemeralGB > maxGB {
 			continue
 		}
 		cands = append(cands, s)
@@ -169,7 +180,7 @@ func checkVMSizes(ctx context.Context, az Azure, s Stack) []Result {
 		}
 		r.Status = Fail
 		r.Answer = u.Size + ": " + why
-		if alt := replacement(skus, u.Size, u.Zones); alt != "" {
+		if alt := replacement(skus, u); alt != "" {
 			r.Fix = fmt.Sprintf("set %s to %s (offered in %s and not restricted for this subscription), then run make plan to check the pods still fit", u.Key, alt, where)
 		} else {
 			r.Fix = fmt.Sprintf("choose another %s: az vm list-skus --location %s --size Standard_ --all --output table lists each size's restrictions", u.Key, loc)
