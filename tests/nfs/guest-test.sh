@@ -258,6 +258,36 @@ done
 note "a file created elsewhere after the node found it missing was seen there after ${seen:-more than 40} s"
 check "a file the node found missing is seen within the 30 s attribute timeout once created elsewhere" test -n "$seen" -a "${seen:-99}" -le 31
 
+# What a page-cache hit and a marker poll cost in round trips on this client, replayed as the
+# syscalls Apache and wp-code-sync make (make measure counts them: a hit is one stat for the
+# rewrite's -f, stats on the way, one open), once a second with 0.5 ms added to every round
+# trip (netem on the node's side). Numbers only: TCG makes the times slow, the RPC counts are
+# the kernel's own.
+rpcs() { awk -v m="$1" '$1 == "device" { on = ($5 == m) } on && $1 ~ /^[A-Z_0-9]+:$/ && $2 ~ /^[0-9]+$/ { n += $2 } END { print n + 0 }' /proc/self/mountstats; }
+page=$dir/cache/wp-k8s-page/blog.example/measured-post/index-https.html
+as_web mkdir -p "${page%/*}" && as_web sh -c "echo '<html>page</html>' >$page"
+if ip netns exec node tc qdisc add dev wp-node root netem delay 0.5ms 2>"$work/out"; then
+	netem='0.5 ms netem'
+else
+	netem='no netem (module missing)'
+fi
+replay() {
+	n=0
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		sleep 1
+		before=$(rpcs "$mnt")
+		"$@"
+		n=$((n + $(rpcs "$mnt") - before))
+	done
+	echo "$n"
+}
+hit_view() { test -f "$page" && test -d "${page%/*}" && cat "$page" >/dev/null; }
+poll() { cat "$dir/.wp-k8s-code-version" >/dev/null; }
+hit_view
+note "page-cache hit, replayed 10 times 1 s apart ($netem): $(replay hit_view) NFS RPCs in all"
+note "code marker poll, 10 times 1 s apart ($netem): $(replay poll) NFS RPCs in all"
+ip netns exec node tc qdisc del dev wp-node root 2>/dev/null || true
+
 # --- 6. The server goes away under a writer (hard mount) -------------------------------------
 # The writer opens, appends one numbered line and closes (close-to-open: each line reaches the
 # server before the next), and logs when each line was done. The server stops for 10 s (a VM
