@@ -1,17 +1,29 @@
 # tests/apiserver/cluster.sh: a real etcd, kube-apiserver and kube-controller-manager on
 # loopback, for the tiers that need one (tests/apiserver/run.sh, tests/engine/run.sh). Sourced,
-# not run. The caller sets work (a scratch directory it removes), cache (where builds are kept)
-# and pids (every process it must stop; stop_pids stops them), and calls deps, build, pki, then
-# start_cluster NAME and stop_cluster for each cluster. start_cluster sets cluster (its
-# directory, with admin.kubeconfig) and bin (the binaries, kubectl among them).
+# not run. The caller sets cache (where builds are kept) and gets work (a scratch directory) and
+# pids (processes stopped on exit), and calls deps, build, pki, then start_cluster NAME and
+# stop_cluster for each cluster. start_cluster sets cluster (its directory, with
+# admin.kubeconfig) and bin (the binaries, kubectl among them).
 # shellcheck shell=bash
-# Variables set here are read by the scripts that source this one, and work and cache are set
-# by them.
+# Variables set here are read by the scripts that source this one, and cache is set by them.
 # shellcheck disable=SC2034,SC2154
 
 K8S_VERSION=v1.34.2
 apiserver_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-: "${work:?cluster.sh needs work}" "${cache:?cluster.sh needs cache}"
+: "${cache:?cluster.sh needs cache}"
+
+# work is the caller's scratch directory and pids the processes it started (the clusters' among
+# them); on exit they are stopped and the directory removed.
+work=$(mktemp -d)
+pids=()
+cleanup() {
+	[ ${#pids[@]} -eq 0 ] || stop_pids "${pids[@]}"
+	pids=()
+	rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 # stop_pids stops the given processes: TERM, up to 10 s, then KILL.
 stop_pids() {

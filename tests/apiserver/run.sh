@@ -57,17 +57,6 @@ fail() {
 }
 note() { echo "      $*"; }
 
-work=$(mktemp -d)
-pids=()
-cleanup() {
-	[ ${#pids[@]} -eq 0 ] || stop_pids "${pids[@]}"
-	pids=()
-	rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
 # shellcheck source=tests/apiserver/cluster.sh
 . "$here/cluster.sh"
 

@@ -34,17 +34,6 @@ mkdir -p "$cache" "$engine_cache"
 PULUMI_VERSION=v3.274.1
 KUBERNETES_PROVIDER_VERSION=4.32.0
 
-work=$(mktemp -d)
-pids=()
-cleanup() {
-	[ ${#pids[@]} -eq 0 ] || stop_pids "${pids[@]}"
-	pids=()
-	rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
 # shellcheck source=tests/apiserver/cluster.sh
 . "$root/tests/apiserver/cluster.sh"
 
