@@ -67,7 +67,8 @@ build_cli() {
 # it embeds generated from the module's schema and mapping as its own build does.
 build_provider() {
 	local src mod=github.com/pulumi/pulumi-kubernetes/provider/v4 b=$work/provider-src
-	src=$(go list -C "$1" -m -f '{{.Dir}}' "$mod") || return 1
+	# go mod download, unlike go list -m, fetches the module on a machine that has not yet.
+	src=$(cd "$1" && go mod download -json "$mod" | jq -r .Dir) && [ -d "$src" ] || return 1
 	mkdir -p "$b/cmd/pulumi-resource-kubernetes" &&
 		cp "$1/go.mod" "$1/go.sum" "$b/" &&
 		cp "$src/cmd/pulumi-resource-kubernetes/main.go" "$b/cmd/pulumi-resource-kubernetes/" &&
