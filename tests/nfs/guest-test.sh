@@ -287,6 +287,16 @@ hit_view
 note "page-cache hit, replayed 10 times 1 s apart ($netem): $(replay hit_view) NFS RPCs in all"
 note "code marker poll, 10 times 1 s apart ($netem): $(replay poll) NFS RPCs in all"
 ip netns exec node tc qdisc del dev wp-node root 2>/dev/null || true
+# A purge elsewhere (the page cache's directory renamed away on another pod, here the server's
+# disk): how long this node still finds the old page by its cached names.
+mv "$srv/cache/wp-k8s-page" "$srv/cache/.purged-elsewhere"
+gone=''
+for i in $(seq 0 40); do
+	if ! test -f "$page"; then gone=$i && break; fi
+	sleep 1
+done
+note "after a purge elsewhere this node stopped finding the old page after ${gone:-more than 40} s"
+check "a purge elsewhere reaches this node within the 30 s attribute timeout" test -n "$gone" -a "${gone:-99}" -le 31
 
 # --- 6. The server goes away under a writer (hard mount) -------------------------------------
 # The writer opens, appends one numbered line and closes (close-to-open: each line reaches the
