@@ -21,7 +21,11 @@
 #   - readiness (no kubelet): the runner adds pulumi.com/skipAwait by a transform of its own and
 #     turns the Release's atomic off; the program itself does neither.
 #
-# Usage: tests/engine/run.sh [stack...]   (default: dev prod)
+# dev:letsencrypt is dev without a certificate, as a new stack is (tls.mode letsencrypt):
+# cert-manager's Release installs a stand-in with cert-manager's own CRDs (from its Go module),
+# and the ClusterIssuer and Certificates go through the engine; up, preview, state, destroy.
+#
+# Usage: tests/engine/run.sh [stack[:letsencrypt]...]   (default: dev prod dev:letsencrypt)
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 2
 root=$PWD
@@ -97,27 +101,30 @@ echo "engine: $(pulumi version), kubernetes provider v$KUBERNETES_PROVIDER_VERSI
 
 passed=0
 failed=0
-stacks=("$@")
-[ ${#stacks[@]} -gt 0 ] || stacks=(dev prod)
-for stack in "${stacks[@]}"; do
+runs=("$@")
+[ ${#runs[@]} -gt 0 ] || runs=(dev prod dev:letsencrypt)
+for run in "${runs[@]}"; do
+	stack=${run%%:*} flags=()
+	[ "$run" = "$stack:letsencrypt" ] && flags=(-letsencrypt)
 	if ! start_cluster "$stack"; then
 		failed=$((failed + 1))
-		echo "FAIL  $stack: start the API server"
+		echo "FAIL  $run: start the API server"
 		continue
 	fi
-	mkdir -p "$work/$stack"
-	"$work/runner" -root "$root" -stack "$stack" -chart "$here/standin-chart" \
-		-kubeconfig "$cluster/admin.kubeconfig" -kubectl "$bin/kubectl" -work "$work/$stack" | tee "$work/$stack.out"
-	line=$(tail -n 1 "$work/$stack.out")
+	out=$work/${run/:/-}
+	mkdir -p "$out"
+	"$work/runner" -root "$root" -stack "$stack" "${flags[@]}" -chart "$here/standin-chart" \
+		-kubeconfig "$cluster/admin.kubeconfig" -kubectl "$bin/kubectl" -work "$out" | tee "$out.out"
+	line=$(tail -n 1 "$out.out")
 	if [[ $line =~ ([0-9]+)\ passed,\ ([0-9]+)\ failed ]]; then
 		passed=$((passed + BASH_REMATCH[1])) failed=$((failed + BASH_REMATCH[2]))
 	else
 		failed=$((failed + 1))
-		echo "FAIL  $stack: the runner ended without its summary"
+		echo "FAIL  $run: the runner ended without its summary"
 	fi
-	if grep -q '^FAIL' "$work/$stack.out"; then
-		echo "      $stack: the engine's log ends:"
-		tail -n 40 "$work/$stack/$stack-engine.log" 2>/dev/null | sed 's/^/      /'
+	if grep -q '^FAIL' "$out.out"; then
+		echo "      $run: the engine's log ends:"
+		tail -n 40 "$out/$stack-engine.log" 2>/dev/null | sed 's/^/      /'
 	fi
 	stop_cluster
 done

@@ -40,9 +40,9 @@ type standIn struct{ pulumi.ResourceState }
 // program is the inline Pulumi program of one scenario: the project's own Kubernetes layer
 // (k8s.New with its Site components), over stand-ins for the Azure layer and the test's
 // secrets. cfg is read through config.Load like the real program's, so validation runs too.
-func program(cfg config.Config, az azureValues, secrets map[string]siteSecretValues, chart string) pulumi.RunFunc {
+func program(cfg config.Config, az azureValues, secrets map[string]siteSecretValues, charts standInCharts) pulumi.RunFunc {
 	return func(ctx *pulumi.Context) error {
-		if err := ctx.RegisterResourceTransform(testOnly(chart)); err != nil {
+		if err := ctx.RegisterResourceTransform(testOnly(charts)); err != nil {
 			return fmt.Errorf("register transform: %w", err)
 		}
 		azure, err := standIns(ctx, cfg, az)
@@ -130,12 +130,21 @@ func standIns(ctx *pulumi.Context, cfg config.Config, az azureValues) (*infra.Ou
 	}, nil
 }
 
+// standInCharts are the local charts the Releases install instead of the ones they name.
+type standInCharts struct {
+	// ingress stands in for F5's nginx-ingress: the Service and IngressClass.
+	ingress string
+	// certManager stands in for jetstack's cert-manager: its CRDs only, taken from
+	// cert-manager's Go module by run.sh.
+	certManager string
+}
+
 // testOnly is the transform the engine tier adds, and only it: the program itself never
 // skips awaiting. Without a kubelet no pod becomes ready, so every Kubernetes object gets
-// pulumi.com/skipAwait; the Helm Release is pointed at the local stand-in chart (the F5 chart
+// pulumi.com/skipAwait; each Helm Release is pointed at its local stand-in chart (the charts
 // cannot be pulled here) with atomic off, since Helm waits for readiness on atomic installs
 // whatever skipAwait says.
-func testOnly(chart string) pulumi.ResourceTransform {
+func testOnly(charts standInCharts) pulumi.ResourceTransform {
 	return func(_ context.Context, a *pulumi.ResourceTransformArgs) *pulumi.ResourceTransformResult {
 		if !a.Custom || !strings.HasPrefix(a.Type, "kubernetes:") {
 			return nil
@@ -145,6 +154,10 @@ func testOnly(chart string) pulumi.ResourceTransform {
 			props[k] = v
 		}
 		if a.Type == "kubernetes:helm.sh/v3:Release" {
+			chart := charts.ingress
+			if c, ok := props["chart"].(pulumi.String); ok && strings.Contains(string(c), "cert-manager") {
+				chart = charts.certManager
+			}
 			props["chart"] = pulumi.String(chart)
 			delete(props, "version")
 			delete(props, "repositoryOpts")

@@ -35,7 +35,7 @@ func (s *stackRun) scenarioUp(ctx context.Context) error {
 	objs := kubeObjects(rs)
 	s.t.check(len(notCreate) == 0 && len(changed) == len(rs),
 		"%s: up creates every resource (%d in %s, the stack itself included; %d Kubernetes objects): ops other than create: [%s]; in state %d",
-		s.name, len(changed), time.Since(started).Round(time.Second), len(objs), joinSorted(notCreate), len(rs))
+		s.label, len(changed), time.Since(started).Round(time.Second), len(objs), joinSorted(notCreate), len(rs))
 	s.checkLive(ctx, rs, "after the first up")
 	s.checkIngressClasses(ctx)
 	return nil
@@ -46,7 +46,7 @@ func (s *stackRun) checkLive(ctx context.Context, rs []stateResource, when strin
 	objs := kubeObjects(rs)
 	live, err := s.live(ctx, kindsOf(objs))
 	if err != nil {
-		s.t.check(false, "%s: list objects %s: %v", s.name, when, err)
+		s.t.check(false, "%s: list objects %s: %v", s.label, when, err)
 		return nil
 	}
 	missing := map[string]bool{}
@@ -57,7 +57,7 @@ func (s *stackRun) checkLive(ctx context.Context, rs []stateResource, when strin
 		}
 	}
 	s.t.check(len(missing) == 0, "%s: every one of the state's %d Kubernetes objects is on the API server under the state's uid %s; missing: [%s]",
-		s.name, len(objs), when, joinSorted(missing))
+		s.label, len(objs), when, joinSorted(missing))
 	return live
 }
 
@@ -66,7 +66,7 @@ func (s *stackRun) checkLive(ctx context.Context, rs []stateResource, when strin
 func (s *stackRun) checkIngressClasses(ctx context.Context) {
 	raw, err := s.kubectl(ctx, "get", "ingressclasses,ingresses", "--all-namespaces", "-o", "json")
 	if err != nil {
-		s.t.check(false, "%s: list ingresses: %v", s.name, err)
+		s.t.check(false, "%s: list ingresses: %v", s.label, err)
 		return
 	}
 	var list struct {
@@ -80,7 +80,7 @@ func (s *stackRun) checkIngressClasses(ctx context.Context) {
 		} `json:"items"`
 	}
 	if err := json.Unmarshal(raw, &list); err != nil {
-		s.t.check(false, "%s: decode ingresses: %v", s.name, err)
+		s.t.check(false, "%s: decode ingresses: %v", s.label, err)
 		return
 	}
 	classes := map[string]string{}
@@ -100,7 +100,7 @@ func (s *stackRun) checkIngressClasses(ctx context.Context) {
 			bad[it.Metadata.Namespace+"/"+it.Metadata.Name+" names "+it.Spec.IngressClassName] = true
 		}
 	}
-	s.t.check(n > 0 && len(bad) == 0, "%s: the %d Ingresses name an IngressClass the Release installed (%v); unmatched: [%s]", s.name, n, classes, joinSorted(bad))
+	s.t.check(n > 0 && len(bad) == 0, "%s: the %d Ingresses name an IngressClass the Release installed (%v); unmatched: [%s]", s.label, n, classes, joinSorted(bad))
 }
 
 // scenarioQuietPreview: a preview of an unchanged stack shows no change, as a pull request
@@ -123,7 +123,7 @@ func (s *stackRun) scenarioQuietPreview(ctx context.Context, when string) error 
 		}
 	}
 	s.t.check(len(changed) == 0 && len(other) == 0 && summary[apitype.OpSame] > 0,
-		"%s: preview %s shows no changes (%d same; changes: [%s])", s.name, when, summary[apitype.OpSame], strings.Join(lines, "; ")+joinSorted(other))
+		"%s: preview %s shows no changes (%d same; changes: [%s])", s.label, when, summary[apitype.OpSame], strings.Join(lines, "; ")+joinSorted(other))
 	return nil
 }
 
@@ -245,7 +245,7 @@ func (s *stackRun) scenarioAddSite(ctx context.Context) error {
 	}
 	s.t.check(len(changed) > 0 && len(foreign) == 0,
 		"%s: a site added in config: up creates only its resources (%d created, all named for %q); other changes: [%s]",
-		s.name, len(changed), site, joinSorted(foreign))
+		s.label, len(changed), site, joinSorted(foreign))
 	_, rs, err := s.state(ctx)
 	if err != nil {
 		return err
@@ -253,7 +253,7 @@ func (s *stackRun) scenarioAddSite(ctx context.Context) error {
 	after := s.checkLive(ctx, rs, "after adding a site")
 	s.t.check(after != nil && len(touched(before, after)) == 0,
 		"%s: adding a site changes no existing object on the server (%d objects compared by generation and Pulumi's managed fields); changed: [%s]",
-		s.name, len(before), joinSorted(touched(before, after)))
+		s.label, len(before), joinSorted(touched(before, after)))
 	return nil
 }
 
@@ -284,9 +284,9 @@ func (s *stackRun) scenarioReplicas(ctx context.Context) error {
 		}
 	}
 	s.t.check(want != "" && len(changed) == 1 && changed[want] == string(apitype.OpUpdate),
-		"%s: %s's userReplicas 1 -> 2: exactly one update, of Deployment wp-%s/user; engine: %v", s.name, site, site, changed)
+		"%s: %s's userReplicas 1 -> 2: exactly one update, of Deployment wp-%s/user; engine: %v", s.label, site, site, changed)
 	out, err := s.kubectl(ctx, "get", "deployment", "user", "-n", "wp-"+site, "-o", "jsonpath={.spec.replicas}")
-	s.t.check(err == nil && string(out) == "2", "%s: the server's Deployment wp-%s/user has 2 replicas (has %q, %v)", s.name, site, out, err)
+	s.t.check(err == nil && string(out) == "2", "%s: the server's Deployment wp-%s/user has 2 replicas (has %q, %v)", s.label, site, out, err)
 	return nil
 }
 
@@ -326,7 +326,7 @@ func (s *stackRun) scenarioImage(ctx context.Context) error {
 	}
 	sortStrings(diff)
 	s.t.check(len(expected) > 0 && len(diff) == 0,
-		"%s: a new image changes exactly the %d objects that run it (%v); unexpected: [%s]", s.name, len(expected), kinds, strings.Join(diff, "; "))
+		"%s: a new image changes exactly the %d objects that run it (%v); unexpected: [%s]", s.label, len(expected), kinds, strings.Join(diff, "; "))
 	_, rs, err = s.state(ctx)
 	if err != nil {
 		return err
@@ -339,7 +339,7 @@ func (s *stackRun) scenarioImage(ctx context.Context) error {
 			stale[l.id()] = true
 		}
 	}
-	s.t.check(live != nil && len(stale) == 0, "%s: no object on the server runs the old image; still: [%s]", s.name, joinSorted(stale))
+	s.t.check(live != nil && len(stale) == 0, "%s: no object on the server runs the old image; still: [%s]", s.label, joinSorted(stale))
 	return nil
 }
 
@@ -358,7 +358,7 @@ func (s *stackRun) scenarioNFSPath(ctx context.Context) error {
 		lines = append(lines, op+" "+urn[strings.LastIndex(urn, "::")+2:])
 	}
 	sortStrings(lines)
-	s.t.check(len(changed) > 0, "%s: a new NFS export path: up succeeds; engine: [%s]", s.name, strings.Join(lines, "; "))
+	s.t.check(len(changed) > 0, "%s: a new NFS export path: up succeeds; engine: [%s]", s.label, strings.Join(lines, "; "))
 	cfg, err := s.config()
 	if err != nil {
 		return err
@@ -401,7 +401,7 @@ func (s *stackRun) scenarioNFSPath(ctx context.Context) error {
 			got += " -> " + string(path)
 			return string(path) == s.az.nfsExportPath+" "+ns+" "+string(claim), nil
 		})
-		s.t.check(err == nil, "%s: %s's pods mount its only claim, Bound to a volume on the new path that names it (%s)", s.name, ns, got)
+		s.t.check(err == nil, "%s: %s's pods mount its only claim, Bound to a volume on the new path that names it (%s)", s.label, ns, got)
 	}
 	return nil
 }
@@ -431,7 +431,7 @@ func (s *stackRun) scenarioStateSecrets(ctx context.Context) error {
 	ciphertexts := strings.Count(string(file), "ciphertext")
 	s.t.check(len(found) == 0 && strings.Contains(string(file), s.az.image) && ciphertexts > 0,
 		"%s: the state (%d bytes, %d ciphertexts) holds none of the %d secrets handed in, raw or base64; found: [%s]",
-		s.name, len(file), ciphertexts, len(s.secretValues), joinSorted(found))
+		s.label, len(file), ciphertexts, len(s.secretValues), joinSorted(found))
 	return nil
 }
 
@@ -461,7 +461,7 @@ func (s *stackRun) scenarioDestroy(ctx context.Context) error {
 			notDelete[op+" "+urn] = true
 		}
 	}
-	s.t.check(len(notDelete) == 0 && len(o.changed()) == len(rs), "%s: destroy deletes all %d resources (%d in state); other ops: [%s]", s.name, len(o.changed()), len(rs), joinSorted(notDelete))
+	s.t.check(len(notDelete) == 0 && len(o.changed()) == len(rs), "%s: destroy deletes all %d resources (%d in state); other ops: [%s]", s.label, len(o.changed()), len(rs), joinSorted(notDelete))
 	var left map[string]bool
 	err = waitFor(ctx, 120*time.Second, func() (bool, error) {
 		live, err := s.live(ctx, append(kindsOf(objs), "Namespace", "PersistentVolume", "IngressClass.networking.k8s.io"))
@@ -483,7 +483,14 @@ func (s *stackRun) scenarioDestroy(ctx context.Context) error {
 		return len(left) == 0, nil
 	})
 	s.t.check(len(left) == 0, "%s: after destroy the server holds none of the stack's objects and its %d namespaces are gone; left: [%s] %v",
-		s.name, len(namespaces), joinSorted(left), err)
+		s.label, len(namespaces), joinSorted(left), err)
+	if s.letsencrypt {
+		// Helm installs a chart's CRDs and never deletes them (and the program asks cert-manager's
+		// chart to keep them): the README's teardown section says so, this shows it.
+		out, err := s.kubectl(ctx, "get", "crd", "-o", "name")
+		kept := strings.Count(string(out), ".cert-manager.io")
+		s.t.check(err == nil && kept > 0, "%s: cert-manager's %d CRDs stay after destroy, as the README's teardown section says (%v)", s.label, kept, err)
+	}
 	return nil
 }
 

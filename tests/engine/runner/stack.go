@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"math/big"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -35,11 +36,14 @@ const project = "wordpress-aks"
 
 // stackRun is one stack's workspace, config and secrets across its scenarios.
 type stackRun struct {
-	t       *tier
-	name    string
-	src     config.Source
-	az      azureValues
-	secrets map[string]siteSecretValues
+	t    *tier
+	name string
+	// label names the run in the output: the stack, and the TLS mode when it is letsencrypt.
+	label       string
+	letsencrypt bool
+	src         config.Source
+	az          azureValues
+	secrets     map[string]siteSecretValues
 	// secretValues are every secret the test handed in (site secrets, the MySQL admin
 	// password, the TLS key, the kubeconfig's token), to look for in the state.
 	secretValues map[string]string
@@ -48,7 +52,7 @@ type stackRun struct {
 	log          *os.File
 }
 
-func newStackRun(ctx context.Context, t *tier, name, kubeconfigPath string) (*stackRun, error) {
+func newStackRun(ctx context.Context, t *tier, name, kubeconfigPath string, letsencrypt bool) (*stackRun, error) {
 	src, _, _, err := plan.ReadStack(t.root, name, false)
 	if err != nil {
 		return nil, err
@@ -57,7 +61,7 @@ func newStackRun(ctx context.Context, t *tier, name, kubeconfigPath string) (*st
 	if err != nil {
 		return nil, fmt.Errorf("read kubeconfig: %w", err)
 	}
-	s := &stackRun{t: t, name: name, kcPath: kubeconfigPath, src: src, secrets: map[string]siteSecretValues{}, secretValues: map[string]string{}}
+	s := &stackRun{t: t, name: name, label: name, letsencrypt: letsencrypt, kcPath: kubeconfigPath, src: src, secrets: map[string]siteSecretValues{}, secretValues: map[string]string{}}
 	s.az = azureValues{
 		kubeconfig:    string(kc),
 		nfsServerIP:   "10.30.9.4",
@@ -72,15 +76,26 @@ func newStackRun(ctx context.Context, t *tier, name, kubeconfigPath string) (*st
 			s.secretValues["kubeconfig token"] = strings.TrimSuffix(tok, "\"}")
 		}
 	}
-	cert, key, err := selfSigned()
-	if err != nil {
-		return nil, err
+	if letsencrypt {
+		// A stack without a certificate, as a new user's is: tls.mode resolves to
+		// letsencrypt, which needs only the ACME account's address (staging: a trial).
+		s.label = name + " (tls.mode letsencrypt)"
+		for _, k := range []string{"tlsCertificate", "tlsPrivateKey"} {
+			delete(s.src.Values, project+":"+k)
+			delete(s.src.SecretKeys, project+":"+k)
+		}
+		s.setValue("tls", `{"email":"blog-ops@example.com","staging":true}`, false)
+	} else {
+		cert, key, err := selfSigned()
+		if err != nil {
+			return nil, err
+		}
+		s.setValue("tlsCertificate", cert, true)
+		s.setValue("tlsPrivateKey", key, true)
+		// The key's base64 body is what the state would hold if the key leaked; its first
+		// line of 64 characters is enough to find it.
+		s.secretValues["TLS private key"] = strings.Split(key, "\n")[1]
 	}
-	s.setValue("tlsCertificate", cert, true)
-	s.setValue("tlsPrivateKey", key, true)
-	// The key's base64 body is what the state would hold if the key leaked; its first line of
-	// 64 characters is enough to find it.
-	s.secretValues["TLS private key"] = strings.Split(key, "\n")[1]
 	cfg, err := s.config()
 	if err != nil {
 		return nil, err
@@ -120,7 +135,7 @@ func (s *stackRun) run(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
-	return program(cfg, s.az, s.secrets, s.t.chart)(ctx)
+	return program(cfg, s.az, s.secrets, s.t.charts)(ctx)
 }
 
 func (s *stackRun) kubeconfigPath() string { return s.kcPath }
@@ -292,3 +307,46 @@ func selfSigned() (string, string, error) {
 }
 
 func sortStrings(s []string) { sort.Strings(s) }
+
+// certManagerChart writes the stand-in for cert-manager's chart: a chart of the version the
+// stack pins whose crds/ folder holds cert-manager's own CRDs from its Go module of the same
+// version (deploy/crds, what the real chart's CRDs are built from), so the ClusterIssuer and
+// the Certificates go through the engine against cert-manager's real schema. No controller
+// runs, so nothing is issued.
+func (s *stackRun) certManagerChart(ctx context.Context) (string, error) {
+	cfg, err := s.config()
+	if err != nil {
+		return "", err
+	}
+	version := cfg.TLS.CertManagerChartVersion
+	out, err := exec.CommandContext(ctx, "go", "mod", "download", "-json", "github.com/cert-manager/cert-manager@"+version).Output()
+	if err != nil {
+		return "", fmt.Errorf("download cert-manager %s: %w", version, err)
+	}
+	var mod struct{ Dir string }
+	if err := json.Unmarshal(out, &mod); err != nil || mod.Dir == "" {
+		return "", fmt.Errorf("download cert-manager %s: no module directory (%v)", version, err)
+	}
+	crds, err := filepath.Glob(filepath.Join(mod.Dir, "deploy", "crds", "*.yaml"))
+	if err != nil || len(crds) == 0 {
+		return "", fmt.Errorf("cert-manager %s: no CRDs in deploy/crds", version)
+	}
+	dir := filepath.Join(s.t.work, "standin-cert-manager")
+	if err := os.MkdirAll(filepath.Join(dir, "crds"), 0o755); err != nil {
+		return "", err
+	}
+	chart := fmt.Sprintf("apiVersion: v2\nname: cert-manager\ndescription: engine-tier stand-in (cert-manager's CRDs only)\nversion: %s\n", strings.TrimPrefix(version, "v"))
+	if err := os.WriteFile(filepath.Join(dir, "Chart.yaml"), []byte(chart), 0o644); err != nil {
+		return "", err
+	}
+	for _, f := range crds {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			return "", err
+		}
+		if err := os.WriteFile(filepath.Join(dir, "crds", filepath.Base(f)), raw, 0o644); err != nil {
+			return "", err
+		}
+	}
+	return dir, nil
+}
