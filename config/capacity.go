@@ -18,6 +18,13 @@ const (
 	IngressMemoryLimit   = "256Mi"
 )
 
+// The code-sync sidecar of every user pod (k8s/codesync.go uses these constants): it keeps the
+// pod's local copy of the site's code, so it runs as long as the pod.
+const (
+	CodeSyncCPURequest    = "10m"
+	CodeSyncMemoryRequest = "32Mi"
+)
+
 // cert-manager's pods in tls.mode letsencrypt (controller, webhook, cainjector; its chart sets
 // no requests of its own, k8s/certmanager.go sets these and upgrades them without a surge pod),
 // which run beside the ingress controller on any pool.
@@ -130,7 +137,8 @@ func (c Config) Demand() []PoolDemand {
 		for _, s := range c.Sites {
 			switch pr.Role {
 			case "user":
-				d.Loads = append(d.Loads, PodLoad{"WordPress user pods of site " + s.Name + " (+1 rollout surge)", s.UserReplicas + 1, mem, cpu})
+				d.Loads = append(d.Loads, PodLoad{"WordPress user pods (with their code-sync sidecar) of site " + s.Name + " (+1 rollout surge)", s.UserReplicas + 1,
+					mem + quantityMiB(CodeSyncMemoryRequest), cpu + cpuMilli(CodeSyncCPURequest)})
 			case "admin":
 				d.Loads = append(d.Loads, PodLoad{"WordPress admin pods of site " + s.Name + " (+1 rollout surge)", s.AdminReplicas + 1, mem, cpu})
 			}

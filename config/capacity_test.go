@@ -52,11 +52,15 @@ func TestValidateCapacity(t *testing.T) {
 		want map[string][]string
 	}{
 		{name: "one site on one node a pool", set: manySites(1)},
-		{name: "two sites on one node a pool", set: manySites(2)},
+		// Each user pod's code-sync sidecar (32Mi) leaves two sites room for one ingress
+		// controller and its surge pod, not the default two.
+		{name: "two sites on one node a pool", set: with(manySites(2), "ingress", `{"replicas":1}`)},
+		{name: "two sites and two ingress controllers on one node a pool", set: manySites(2),
+			want: map[string][]string{"ingress.replicas": {"need 384 MiB", "have 270 MiB"}}},
 		{name: "100 sites on 2 x B2s", set: with(manySites(100), "nodePools", `{"user":{"count":2},"admin":{"count":2}}`),
 			want: map[string][]string{
-				"nodePools.user.count": {"request 100,000 MiB of memory", "2 x Standard_B2s give 4,598 MiB",
-					"2849 MiB and 1900m allocatable a node", "set nodePools.user.count to 44"},
+				"nodePools.user.count": {"request 106,400 MiB of memory", "2 x Standard_B2s give 4,598 MiB",
+					"2849 MiB and 1900m allocatable a node", "set nodePools.user.count to 47"},
 				"nodePools.admin.count": {"request 100,200 MiB", "AKS system Deployments", "set nodePools.admin.count to 44"},
 				"ingress.replicas":      {"need 384 MiB", "have 0 MiB"},
 			}},
@@ -65,17 +69,17 @@ func TestValidateCapacity(t *testing.T) {
 		{name: "100 sites with the autoscaler up to 10 nodes", set: with(manySites(100), "nodePools",
 			`{"user":{"count":2,"minCount":2,"maxCount":10},"admin":{"count":2,"minCount":2,"maxCount":50}}`),
 			want: map[string][]string{
-				"nodePools.user.maxCount": {"10 x Standard_B2s give 22,990 MiB", "set nodePools.user.maxCount to 44"},
+				"nodePools.user.maxCount": {"10 x Standard_B2s give 22,990 MiB", "set nodePools.user.maxCount to 47"},
 			}},
 		{name: "three sites on one node a pool", set: manySites(3),
 			want: map[string][]string{
-				"nodePools.user.count":  {"request 3,000 MiB", "set nodePools.user.count to 2"},
+				"nodePools.user.count":  {"request 3,192 MiB", "set nodePools.user.count to 2"},
 				"nodePools.admin.count": {"request 3,200 MiB", "set nodePools.admin.count to 2"},
 				"ingress.replicas":      {"need 384 MiB"},
 			}},
 		{name: "CPU bound", set: with(manySites(1), "wordpress", `{"cpuRequest":"1"}`),
 			want: map[string][]string{
-				"nodePools.user.count":  {"2,000m CPU", "set nodePools.user.count to 2"},
+				"nodePools.user.count":  {"2,020m CPU", "set nodePools.user.count to 2"},
 				"nodePools.admin.count": {"2,250m CPU", "set nodePools.admin.count to 2"},
 				"ingress.replicas":      {"300m CPU"},
 			}},

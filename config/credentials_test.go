@@ -156,7 +156,8 @@ func TestValidateTLS(t *testing.T) {
 		{name: "certificate with every host", set: map[string]string{
 			"tlsCertificate": mustCert(t, keys.tlsKey, certNotAfter, testHost, "tech.example.org"),
 			"sites": `[{"name":"blog","hosts":["blog.example.com"],"database":"blog"},` +
-				`{"name":"tech","hosts":["tech.example.org"],"database":"tech"}]`}},
+				`{"name":"tech","hosts":["tech.example.org"],"database":"tech"}]`,
+			"ingress": `{"replicas":1}`}},
 		{name: "wildcard covers a subdomain", set: map[string]string{
 			"tlsCertificate": wildcard, "sites": site("tech", "tech.example.com", "tech")}},
 		{name: "wildcard does not cover two levels", set: map[string]string{

@@ -547,8 +547,9 @@ func TestValidateWordPress(t *testing.T) {
 		{name: "memory 256Mi", set: wp(`"memory":"256Mi"`)},
 		{name: "memory 0.25Gi", set: wp(`"memory":"0.25Gi"`)},
 		{name: "memory 262144Ki", set: wp(`"memory":"262144Ki"`)},
-		// One node a pool holds two 1Gi pods and a surge pod, but then only one ingress controller.
-		{name: "memory 1Gi", set: with(wp(`"memory":"1Gi"`), "ingress", `{"replicas":1}`)},
+		// One node a pool holds two 1Gi pods and a surge pod, and then no ingress controller:
+		// two user nodes make room for one.
+		{name: "memory 1Gi", set: with(with(wp(`"memory":"1Gi"`), "ingress", `{"replicas":1}`), "nodePools", `{"user":{"count":2}}`)},
 		{name: "memory 255Mi", set: wp(`"memory":"255Mi"`),
 			want: Problems{{Key: "wordpress.memory", Value: "255Mi", Msg: msgMemoryLo}}},
 		{name: "memory 262143Ki", set: wp(`"memory":"262143Ki"`),
@@ -617,8 +618,10 @@ func TestValidateSites(t *testing.T) {
 		msgDB   = "must be 1-64 letters, digits and '_', starting with a letter or '_'"
 		msgSys  = "is a MySQL system database"
 	)
+	// Two sites on the default one node a pool leave room for one ingress controller (and its
+	// surge pod), not the default two (TestValidateCapacity).
 	two := func(a, b string) map[string]string {
-		return map[string]string{"sites": "[" + a + "," + b + "]", "tlsCertificate": keys.wildcardPEM}
+		return map[string]string{"sites": "[" + a + "," + b + "]", "tlsCertificate": keys.wildcardPEM, "ingress": `{"replicas":1}`}
 	}
 	one := func(name, host, db string) map[string]string { return map[string]string{"sites": site(name, host, db)} }
 	blog := `{"name":"blog","hosts":["blog.example.com"],"database":"blog"}`

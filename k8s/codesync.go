@@ -3,6 +3,7 @@ package k8s
 import (
 	"strconv"
 
+	"github.com/example/wordpress-aks/config"
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -28,9 +29,9 @@ const (
 	codePollSeconds = 10
 	// The sidecar copies files and sleeps: a little CPU during a copy, a shell's memory plus
 	// room for the page cache a copy dirties, which the kernel charges to this container.
-	// Not in config's capacity check (config/capacity.go counts the web container only).
-	codeSyncMemory     = "64Mi"
-	codeSyncCPURequest = "10m"
+	// config's capacity check counts the same requests (config.CodeSync*).
+	codeSyncMemory     = config.CodeSyncMemoryRequest
+	codeSyncCPURequest = config.CodeSyncCPURequest
 	codeSyncEphemeral  = "64Mi"
 )
 

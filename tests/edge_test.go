@@ -234,6 +234,10 @@ func edgeVariant(t *testing.T, set map[string]string, unset ...string) *plan.Pla
 	return p
 }
 
+// edgeTwoUserNodes is dev's pools with a second user node: in tls.mode letsencrypt, cert-manager's
+// pods do not fit beside two sites on one node a pool (config's capacity check says so).
+const edgeTwoUserNodes = `{"user":{"vmSize":"Standard_B2s","count":2},"admin":{"vmSize":"Standard_F2s_v2","count":1,"osDiskType":"Ephemeral"}}`
+
 const edgeTwoSites = `[{"name":"tech","hosts":["tech.dev.example.com","www.tech.dev.example.com"],"database":"wp_tech",` +
 	`"xmlrpc":true,"adminAllowCidrs":["203.0.113.0/24","2001:db8::/48"]},` +
 	`{"name":"azure","hosts":["azure.dev.example.com"],"database":"wp_azure"}]`
@@ -243,9 +247,10 @@ const edgeTwoSites = `[{"name":"tech","hosts":["tech.dev.example.com","www.tech.
 func TestEdgeSiteSwitches(t *testing.T) {
 	// letsencrypt: the plan's stand-in certificate does not cover the extra host.
 	p := edgeVariant(t, map[string]string{
-		"sites": edgeTwoSites,
-		"edge":  `{"hstsMaxAgeSeconds":31536000,"referrerPolicy":"same-origin","loginRatePerMinute":20,"loginBurst":2,"blockAuthorScan":false}`,
-		"tls":   `{"mode":"letsencrypt","email":"ops@example.com"}`,
+		"sites":     edgeTwoSites,
+		"edge":      `{"hstsMaxAgeSeconds":31536000,"referrerPolicy":"same-origin","loginRatePerMinute":20,"loginBurst":2,"blockAuthorScan":false}`,
+		"tls":       `{"mode":"letsencrypt","email":"ops@example.com"}`,
+		"nodePools": edgeTwoUserNodes,
 	})
 	routes := append(append([]edgeRoute{}, edgeDefaultRoutes...), edgeRoute{"xmlrpc", "/xmlrpc.php", "Exact", "user"})
 	const allow = "allow 203.0.113.0/24;\nallow 2001:db8::/48;\ndeny all;"
@@ -311,7 +316,7 @@ func TestEdgeLetsEncrypt(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p := edgeVariant(t, map[string]string{"sites": edgeTwoSites, "tls": tt.tls}, tt.unset...)
+			p := edgeVariant(t, map[string]string{"sites": edgeTwoSites, "tls": tt.tls, "nodePools": edgeTwoUserNodes}, tt.unset...)
 			rel := gFind(t, p, "cert-manager")
 			for _, c := range []struct {
 				path string

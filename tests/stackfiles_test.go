@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -525,6 +526,27 @@ func TestStackCapacityMatchesPlan(t *testing.T) {
 					}
 					dep := gFind(t, p, s.Name+"-"+d.Pool.Role)
 					spec := "spec.template.spec."
+					// What the scheduler reserves for one pod: its containers and its sidecars
+					// (init containers that keep running), as the check's per-pod load.
+					var memMiB, cpuMilli float64
+					for _, list := range []string{"containers", "initContainers"} {
+						cs, err := gLookup(dep.Inputs, spec+list)
+						if err != nil {
+							continue
+						}
+						for _, c := range cs.([]any) {
+							m := c.(map[string]any)
+							if list == "initContainers" && m["restartPolicy"] != "Always" {
+								continue
+							}
+							req, _ := m["resources"].(map[string]any)["requests"].(map[string]any)
+							memMiB += gMiB(t, req["memory"])
+							cpuMilli += gMilli(t, req["cpu"])
+						}
+					}
+					if memMiB != want.MemoryMiB || cpuMilli != want.CPUMilli {
+						t.Errorf("%s's pod requests %v MiB and %vm, the capacity check counts %v MiB and %vm", dep.Name, memMiB, cpuMilli, want.MemoryMiB, want.CPUMilli)
+					}
 					for _, k := range []struct {
 						path string
 						want any
@@ -564,4 +586,36 @@ func TestStackCapacityMatchesPlan(t *testing.T) {
 			}
 		})
 	}
+}
+
+// gMiB reads a memory request ("500Mi", "1Gi") in MiB.
+func gMiB(t *testing.T, v any) float64 {
+	t.Helper()
+	q, _ := v.(string)
+	for suffix, mul := range map[string]float64{"Mi": 1, "Gi": 1024} {
+		if n, ok := strings.CutSuffix(q, suffix); ok {
+			f, err := strconv.ParseFloat(n, 64)
+			if err == nil {
+				return f * mul
+			}
+		}
+	}
+	t.Errorf("memory request %v is not in Mi or Gi", v)
+	return 0
+}
+
+// gMilli reads a CPU request ("250m", "1") in millicores.
+func gMilli(t *testing.T, v any) float64 {
+	t.Helper()
+	q, _ := v.(string)
+	if n, ok := strings.CutSuffix(q, "m"); ok {
+		if f, err := strconv.ParseFloat(n, 64); err == nil {
+			return f
+		}
+	}
+	if f, err := strconv.ParseFloat(q, 64); err == nil {
+		return f * 1000
+	}
+	t.Errorf("cpu request %v is not in m or cores", v)
+	return 0
 }

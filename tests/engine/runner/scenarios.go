@@ -213,20 +213,9 @@ func (s *stackRun) scenarioAddSite(ctx context.Context) error {
 	}
 	// A third site does not fit dev's one node per pool (the config's capacity check says
 	// so); the pools' size is an Azure setting, so the Kubernetes layer sees no change from it.
-	var pools map[string]map[string]any
-	if err := json.Unmarshal([]byte(s.src.Values[project+":nodePools"]), &pools); err != nil {
-		return fmt.Errorf("read nodePools: %w", err)
-	}
-	for _, p := range pools {
-		if n, _ := p["count"].(float64); n < 2 {
-			p["count"] = 2
-		}
-	}
-	raw, err := json.Marshal(pools)
-	if err != nil {
+	if err := s.twoNodesPerPool(); err != nil {
 		return err
 	}
-	s.setValue("nodePools", string(raw), false)
 	s.addSecrets(site)
 	before, err := s.snapshot(ctx)
 	if err != nil {

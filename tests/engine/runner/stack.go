@@ -85,6 +85,10 @@ func newStackRun(ctx context.Context, t *tier, name, kubeconfigPath string, lets
 			delete(s.src.SecretKeys, project+":"+k)
 		}
 		s.setValue("tls", `{"email":"blog-ops@example.com","staging":true}`, false)
+		// cert-manager's pods do not fit beside dev's two sites on one node a pool.
+		if err := s.twoNodesPerPool(); err != nil {
+			return nil, err
+		}
 	} else {
 		cert, key, err := selfSigned()
 		if err != nil {
@@ -349,4 +353,24 @@ func (s *stackRun) certManagerChart(ctx context.Context) (string, error) {
 		}
 	}
 	return dir, nil
+}
+
+// twoNodesPerPool gives every node pool of the stack at least two nodes, for scenarios whose
+// pods the config's capacity check would not place on dev's one node a pool.
+func (s *stackRun) twoNodesPerPool() error {
+	var pools map[string]map[string]any
+	if err := json.Unmarshal([]byte(s.src.Values[project+":nodePools"]), &pools); err != nil {
+		return fmt.Errorf("read nodePools: %w", err)
+	}
+	for _, p := range pools {
+		if n, _ := p["count"].(float64); n < 2 {
+			p["count"] = 2
+		}
+	}
+	raw, err := json.Marshal(pools)
+	if err != nil {
+		return err
+	}
+	s.setValue("nodePools", string(raw), false)
+	return nil
 }
