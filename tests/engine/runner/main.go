@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"sort"
 	"strings"
 	"time"
 )
@@ -30,10 +31,6 @@ func (t *tier) check(ok bool, format string, args ...any) bool {
 		fmt.Println("FAIL  " + msg)
 	}
 	return ok
-}
-
-func note(format string, args ...any) {
-	fmt.Println("      " + fmt.Sprintf(format, args...))
 }
 
 func main() {
@@ -98,18 +95,11 @@ func run(ctx context.Context, t *tier, name, kubeconfig string, letsencrypt bool
 	return s.scenarioDestroy(ctx)
 }
 
-func plural(n int, one string) string {
-	if n == 1 {
-		return fmt.Sprintf("%d %s", n, one)
-	}
-	return fmt.Sprintf("%d %ss", n, one)
-}
-
 func joinSorted(m map[string]bool) string {
 	var out []string
 	for k := range m {
 		out = append(out, k)
 	}
-	sortStrings(out)
+	sort.Strings(out)
 	return strings.Join(out, ", ")
 }

@@ -7,13 +7,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 )
 
-// scenarioUp: the first up creates every object, and each object of the state is on the
+// scenarioUp checks that the first up creates every object, and each object of the state is on the
 // server under the uid the state recorded.
 func (s *stackRun) scenarioUp(ctx context.Context) error {
 	started := time.Now()
@@ -103,8 +104,8 @@ func (s *stackRun) checkIngressClasses(ctx context.Context) {
 	s.t.check(n > 0 && len(bad) == 0, "%s: the %d Ingresses name an IngressClass the Release installed (%v); unmatched: [%s]", s.label, n, classes, joinSorted(bad))
 }
 
-// scenarioQuietPreview: a preview of an unchanged stack shows no change, as a pull request
-// that changes nothing must.
+// scenarioQuietPreview checks that a preview of an unchanged stack shows no change, as a pull
+// request that changes nothing must.
 func (s *stackRun) scenarioQuietPreview(ctx context.Context, when string) error {
 	o, summary, err := s.preview(ctx)
 	if err != nil {
@@ -115,7 +116,7 @@ func (s *stackRun) scenarioQuietPreview(ctx context.Context, when string) error 
 	for urn, op := range changed {
 		lines = append(lines, op+" "+urn)
 	}
-	sortStrings(lines)
+	sort.Strings(lines)
 	other := map[string]bool{}
 	for op, n := range summary {
 		if op != apitype.OpSame && n > 0 {
@@ -179,7 +180,7 @@ func touched(before, after map[string]liveObject) map[string]bool {
 	return out
 }
 
-// siteConfig reads the stack's sites list as the engine passes it (JSON).
+// sites reads the stack's sites list as the engine passes it (JSON).
 func (s *stackRun) sites() ([]map[string]any, error) {
 	var sites []map[string]any
 	if err := json.Unmarshal([]byte(s.src.Values[project+":sites"]), &sites); err != nil {
@@ -197,7 +198,8 @@ func (s *stackRun) setSites(sites []map[string]any) error {
 	return nil
 }
 
-// scenarioAddSite: a site added in config creates that site's objects and touches no other.
+// scenarioAddSite checks that a site added in config creates that site's objects and touches no
+// other.
 func (s *stackRun) scenarioAddSite(ctx context.Context) error {
 	const site = "shop"
 	sites, err := s.sites()
@@ -246,7 +248,8 @@ func (s *stackRun) scenarioAddSite(ctx context.Context) error {
 	return nil
 }
 
-// scenarioReplicas: one site's user replicas change updates that Deployment and nothing else.
+// scenarioReplicas checks that one site's user replicas change updates that Deployment and nothing
+// else.
 func (s *stackRun) scenarioReplicas(ctx context.Context) error {
 	sites, err := s.sites()
 	if err != nil {
@@ -279,7 +282,7 @@ func (s *stackRun) scenarioReplicas(ctx context.Context) error {
 	return nil
 }
 
-// scenarioImage: a new image updates exactly the objects that run the image.
+// scenarioImage checks that a new image updates exactly the objects that run the image.
 func (s *stackRun) scenarioImage(ctx context.Context) error {
 	_, rs, err := s.state(ctx)
 	if err != nil {
@@ -313,7 +316,7 @@ func (s *stackRun) scenarioImage(ctx context.Context) error {
 			kinds[op]++
 		}
 	}
-	sortStrings(diff)
+	sort.Strings(diff)
 	s.t.check(len(expected) > 0 && len(diff) == 0,
 		"%s: a new image changes exactly the %d objects that run it (%v); unexpected: [%s]", s.label, len(expected), kinds, strings.Join(diff, "; "))
 	_, rs, err = s.state(ctx)
@@ -332,8 +335,8 @@ func (s *stackRun) scenarioImage(ctx context.Context) error {
 	return nil
 }
 
-// scenarioNFSPath: a new NFS export path forces the PersistentVolumes' replacement (their
-// source is immutable); the update succeeds and every site's claim ends up bound to a volume
+// scenarioNFSPath checks that a new NFS export path forces the PersistentVolumes' replacement
+// (their source is immutable); the update succeeds and every site's claim ends up bound to a volume
 // on the new path.
 func (s *stackRun) scenarioNFSPath(ctx context.Context) error {
 	s.az.nfsExportPath = "/srv/nfs/wordpress-moved"
@@ -346,7 +349,7 @@ func (s *stackRun) scenarioNFSPath(ctx context.Context) error {
 	for urn, op := range changed {
 		lines = append(lines, op+" "+urn[strings.LastIndex(urn, "::")+2:])
 	}
-	sortStrings(lines)
+	sort.Strings(lines)
 	s.t.check(len(changed) > 0, "%s: a new NFS export path: up succeeds; engine: [%s]", s.label, strings.Join(lines, "; "))
 	cfg, err := s.config()
 	if err != nil {
@@ -395,9 +398,9 @@ func (s *stackRun) scenarioNFSPath(ctx context.Context) error {
 	return nil
 }
 
-// scenarioStateSecrets: no value the test handed in as a secret is in the state file in plain
-// text or base64. (The Automation API's Export decrypts secrets, so the file the backend keeps
-// is what is searched: it is what a leaked state bucket would show.)
+// scenarioStateSecrets checks that no value the test handed in as a secret is in the state file in
+// plain text or base64. (The Automation API's Export decrypts secrets, so the file the backend
+// keeps is what is searched: it is what a leaked state bucket would show.)
 func (s *stackRun) scenarioStateSecrets(ctx context.Context) error {
 	file, err := os.ReadFile(filepath.Join(s.t.work, "state", ".pulumi", "stacks", project, s.name+".json"))
 	if err != nil {
@@ -424,7 +427,7 @@ func (s *stackRun) scenarioStateSecrets(ctx context.Context) error {
 	return nil
 }
 
-// scenarioDestroy: destroy deletes every object, and the namespaces go.
+// scenarioDestroy checks that destroy deletes every object, and the namespaces go.
 func (s *stackRun) scenarioDestroy(ctx context.Context) error {
 	_, rs, err := s.state(ctx)
 	if err != nil {

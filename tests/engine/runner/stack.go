@@ -310,8 +310,6 @@ func selfSigned() (string, string, error) {
 		string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: kder})), nil
 }
 
-func sortStrings(s []string) { sort.Strings(s) }
-
 // certManagerChart writes the stand-in for cert-manager's chart: a chart of the version the
 // stack pins whose crds/ folder holds cert-manager's own CRDs from its Go module of the same
 // version (deploy/crds, what the real chart's CRDs are built from), so the ClusterIssuer and
