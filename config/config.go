@@ -198,6 +198,14 @@ type WordPress struct {
 	Memory string `json:"memory"`
 	// CPURequest is each WordPress container's CPU request, e.g. "100m".
 	CPURequest string `json:"cpuRequest"`
+	// PageCache stores anonymous pages on the share for Apache to serve without PHP
+	// (WP_PAGE_CACHE in the image). Off: every view runs PHP, for sites whose pages differ per
+	// visitor in ways the cache's rules cannot see.
+	PageCache bool `json:"pageCache"`
+	// CodeSyncSeconds is how often each user pod reads the code marker on the share
+	// (WP_CODE_POLL_SECONDS): a plugin or theme change made in wp-admin reaches the user pods
+	// within this plus the copy's time. Each read is one NFS round trip per pod.
+	CodeSyncSeconds int `json:"codeSyncSeconds"`
 }
 
 // SMTP is how WordPress sends mail. An empty Host keeps WordPress's default (PHP mail()).

@@ -88,6 +88,14 @@ const (
 
 	DefaultWordPressMemory     = "500Mi"
 	DefaultWordPressCPURequest = "100m"
+	DefaultPageCache           = true
+	// DefaultCodeSyncSeconds leaves a copy 50 s to reach every user pod within the minute
+	// promised; the copy itself takes a few seconds.
+	DefaultCodeSyncSeconds = 10
+	// MinCodeSyncSeconds and MaxCodeSyncSeconds bound codeSyncSeconds: under 2 s the reads
+	// cost more than they save; over 30 s a change could miss the minute.
+	MinCodeSyncSeconds = 2
+	MaxCodeSyncSeconds = 30
 
 	DefaultSMTPPort   = 587
 	DefaultSMTPSecure = "tls"
@@ -179,8 +187,10 @@ func Defaults() Config {
 		},
 		TLS: TLS{CertManagerChartVersion: DefaultCertManagerChartVersion},
 		WordPress: WordPress{
-			Memory:     DefaultWordPressMemory,
-			CPURequest: DefaultWordPressCPURequest,
+			Memory:          DefaultWordPressMemory,
+			CPURequest:      DefaultWordPressCPURequest,
+			PageCache:       DefaultPageCache,
+			CodeSyncSeconds: DefaultCodeSyncSeconds,
 		},
 		SMTP: SMTP{Port: DefaultSMTPPort, Secure: DefaultSMTPSecure},
 		Backup: Backup{

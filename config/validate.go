@@ -528,6 +528,11 @@ func validateWordPress(c Config) Problems {
 	if !reQuantity.MatchString(w.CPURequest) {
 		probs.add("wordpress.cpuRequest", w.CPURequest, `must be a CPU quantity such as "100m" or "0.5"`)
 	}
+	if w.CodeSyncSeconds < MinCodeSyncSeconds || w.CodeSyncSeconds > MaxCodeSyncSeconds {
+		probs.add("wordpress.codeSyncSeconds", strconv.Itoa(w.CodeSyncSeconds), fmt.Sprintf(
+			"must be %d to %d: user pods read the code marker this often, and a change made in wp-admin must reach them within a minute",
+			MinCodeSyncSeconds, MaxCodeSyncSeconds))
+	}
 	return probs
 }
 

@@ -529,6 +529,7 @@ func TestValidateWordPress(t *testing.T) {
 		msgMemory   = `must be a binary quantity such as "500Mi" or "1Gi"`
 		msgMemoryLo = "must be at least 256Mi (PHP's memory_limit plus Apache)"
 		msgCPU      = `must be a CPU quantity such as "100m" or "0.5"`
+		msgCodeSync = "must be 2 to 30: user pods read the code marker this often, and a change made in wp-admin must reach them within a minute"
 	)
 	digest := strings.Repeat("0123456789abcdef", 4)
 	wp := func(body string) map[string]string { return map[string]string{"wordpress": "{" + body + "}"} }
@@ -550,6 +551,13 @@ func TestValidateWordPress(t *testing.T) {
 		// One node a pool holds two 1Gi pods and a surge pod, and then no ingress controller:
 		// two user nodes make room for one.
 		{name: "memory 1Gi", set: with(with(wp(`"memory":"1Gi"`), "ingress", `{"replicas":1}`), "nodePools", `{"user":{"count":2}}`)},
+		{name: "page cache off", set: wp(`"pageCache":false`)},
+		{name: "code sync every 2 s", set: wp(`"codeSyncSeconds":2`)},
+		{name: "code sync every 30 s", set: wp(`"codeSyncSeconds":30`)},
+		{name: "code sync every second", set: wp(`"codeSyncSeconds":1`),
+			want: Problems{{Key: "wordpress.codeSyncSeconds", Value: "1", Msg: msgCodeSync}}},
+		{name: "code sync every 31 s", set: wp(`"codeSyncSeconds":31`),
+			want: Problems{{Key: "wordpress.codeSyncSeconds", Value: "31", Msg: msgCodeSync}}},
 		{name: "memory 255Mi", set: wp(`"memory":"255Mi"`),
 			want: Problems{{Key: "wordpress.memory", Value: "255Mi", Msg: msgMemoryLo}}},
 		{name: "memory 262143Ki", set: wp(`"memory":"262143Ki"`),

@@ -24,9 +24,6 @@ const (
 	codeSourcePath = "/var/www/site"
 	// codeDir holds the local copies ("generations") and the `current` link to one.
 	codeDir = "/var/www/code"
-	// codePollSeconds: how often a user pod reads the marker (one NFS lookup). A change then
-	// reaches every user pod within this plus the copy's time, well inside the 60 s promised.
-	codePollSeconds = 10
 	// The sidecar copies files and sleeps: a little CPU during a copy, a shell's memory plus
 	// room for the page cache a copy dirties, which the kernel charges to this container.
 	// config's capacity check counts the same requests (config.CodeSync*).
@@ -48,7 +45,9 @@ func codeSyncEnv() corev1.EnvVarArray {
 // startup probe sees the first copy in place. A pod never serves before it has the code.
 func (b *siteBuild) codeSyncContainer() *corev1.ContainerArgs {
 	env := append(codeSyncEnv(),
-		envVar("WP_CODE_POLL_SECONDS", pulumi.String(strconv.Itoa(codePollSeconds))),
+		// How often the marker is read (one NFS lookup); config bounds it so that a change
+		// reaches every user pod within the minute.
+		envVar("WP_CODE_POLL_SECONDS", pulumi.String(strconv.Itoa(b.cfg.WordPress.CodeSyncSeconds))),
 		// A retired copy stays while requests that started on it may still run (timeouts.go).
 		envVar("WP_CODE_KEEP_SECONDS", pulumi.String(strconv.Itoa(podStop.CodeKeepSeconds()))),
 		// After a swap it asks Apache in the same pod to empty opcache of the retired copy.

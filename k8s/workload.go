@@ -323,6 +323,8 @@ func (b *siteBuild) wordpressEnv() corev1.EnvVarArray {
 		// /readyz's own timeouts, which its probe's timeoutSeconds is computed from.
 		envVar("WP_CONTENT_READY_TIMEOUT", pulumi.String(strconv.Itoa(contentReadySeconds))),
 		envVar("WORDPRESS_DB_READY_TIMEOUT", pulumi.String(strconv.Itoa(dbReadySeconds))),
+		// On both sides: user pods store and serve the pages, admin pods purge them.
+		envVar("WP_PAGE_CACHE", pulumi.String(onOff(b.cfg.WordPress.PageCache))),
 	}
 	for _, k := range wordpressKeys {
 		env = append(env, envVar("WORDPRESS_"+k+"_FILE", pulumi.String(secretMountPath+"/"+SecretFile(k))))
@@ -372,4 +374,12 @@ func (b *siteBuild) configExtra() string {
 		// admin pods (codesync.go).
 		"require_once '/usr/local/share/wp-k8s/local-code.php';",
 	}, "\n")
+}
+
+// onOff spells a switch the way the image's settings read it.
+func onOff(on bool) string {
+	if on {
+		return "on"
+	}
+	return "off"
 }

@@ -121,3 +121,43 @@ func TestGraphCodeSync(t *testing.T) {
 		}
 	})
 }
+
+// TestGraphCodeSyncConfig: wordpress.codeSyncSeconds sets the user pods' marker polling and
+// wordpress.pageCache the page cache of both sides; the defaults are 10 s and on.
+func TestGraphCodeSyncConfig(t *testing.T) {
+	env := func(t *testing.T, d plan.Resource, path string) map[string]string {
+		t.Helper()
+		out := map[string]string{}
+		for _, e := range gList(t, d, path) {
+			v, _ := e.(map[string]any)["value"].(string)
+			out[e.(map[string]any)["name"].(string)] = v
+		}
+		return out
+	}
+	spec := "spec.template.spec."
+	for _, tt := range []struct {
+		name, wordpress, poll, cache string
+	}{
+		{"defaults", "", "10", "on"},
+		{"configured", `{"codeSyncSeconds":25,"pageCache":false}`, "25", "off"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			set := map[string]string{}
+			if tt.wordpress != "" {
+				set["wordpress"] = tt.wordpress
+			}
+			p := edgeVariant(t, set)
+			for _, site := range []string{"tech", "azure"} {
+				user, admin := gFind(t, p, site+"-user"), gFind(t, p, site+"-admin")
+				if got := env(t, user, spec+"initContainers[0].env")["WP_CODE_POLL_SECONDS"]; got != tt.poll {
+					t.Errorf("%s's sidecar polls every %q s, want %s", user.Name, got, tt.poll)
+				}
+				for _, d := range []plan.Resource{user, admin} {
+					if got := env(t, d, spec+"containers[0].env")["WP_PAGE_CACHE"]; got != tt.cache {
+						t.Errorf("%s has WP_PAGE_CACHE %q, want %s", d.Name, got, tt.cache)
+					}
+				}
+			}
+		})
+	}
+}
