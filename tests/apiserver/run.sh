@@ -100,7 +100,15 @@ apply_crds() {
 	mod=$(go mod download -json "github.com/cert-manager/cert-manager@$version" | jq -r .Dir) || return 1
 	for kind in clusterissuers certificates; do
 		k apply --server-side --field-manager="$FIELD_MANAGER" -f "$mod/deploy/crds/cert-manager.io_$kind.yaml" >/dev/null || return 1
-		k wait --for condition=established --timeout=60s "crd/$kind.cert-manager.io" >/dev/null || return 1
+		# Polled rather than `kubectl wait`, which fails outright when it reads the CRD before
+		# the server has written any status condition (seen once in CI).
+		local established="" i
+		for i in $(seq 120); do
+			established=$(k get "crd/$kind.cert-manager.io" -o jsonpath='{.status.conditions[?(@.type=="Established")].status}' 2>/dev/null)
+			[ "$established" = True ] && break
+			sleep 0.5
+		done
+		[ "$established" = True ] || { echo "crd/$kind.cert-manager.io not established after $i tries"; return 1; }
 	done
 	pass "$stack: cert-manager $version's CRDs (ClusterIssuer, Certificate) from its Go module applied"
 }
