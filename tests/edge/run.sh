@@ -227,7 +227,7 @@ else
 	fail "login posts from one address: ${codes[*]}, want ${want[*]} with burst 4 (burst is '$burst')"
 fi
 req 127.0.0.4 https "$tech" /wp-login.php
-req 127.0.0.4 https "$tech" /wp-login.php --data 'log=admin&pwd=Adm1n-test-pass&testcookie=1' -H 'Cookie: wordpress_test_cookie=WP%20Cookie%20check'
+req 127.0.0.4 https "$tech" /wp-login.php --data "log=admin&pwd=$WP_ADMIN_PASSWORD&testcookie=1" -H 'Cookie: wordpress_test_cookie=WP%20Cookie%20check'
 if [ "$code" = 302 ] && [ "$(header X-Edge-Backend)" = admin ] && grep -qi '^Set-Cookie: wordpress_logged_in_' "$W/h" && [[ "$(header Location)" == */wp-admin/ ]]; then
 	pass "a normal login from another address passes: 302 to wp-admin with the login cookie, served by the admin pods"
 else

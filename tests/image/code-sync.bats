@@ -15,7 +15,6 @@
 load lib/common
 
 DB_PASSWORD='Db-pass-code-4c1e'
-ADMIN_PASSWORD='Adm1n-test-pass'
 
 setup_file() {
 	start_db_workdir
@@ -126,13 +125,7 @@ link_in() {
 	sed -e 's/&amp;/\&/g' -e 's/&#038;/\&/g' "$1" | grep -o "href=\"[^\"]*$2[^\"]*\"" | head -n 1 | sed -e 's/^href="//' -e 's/"$//'
 }
 
-login() {
-	curl -fsS -o /dev/null -c "$W/cookies" "$(apache_url "$W/admin" /wp-login.php)"
-	curl -fsS -o /dev/null -b "$W/cookies" -c "$W/cookies" --data-urlencode log=admin \
-		--data-urlencode "pwd=$ADMIN_PASSWORD" --data-urlencode 'wp-submit=Log In' \
-		--data-urlencode testcookie=1 "$(apache_url "$W/admin" /wp-login.php)"
-	grep -q wordpress_logged_in "$W/cookies"
-}
+login() { wordpress_login "$W/admin" "$W/cookies"; }
 
 @test "the user pod runs plugins from its local copy; uploads and static files come from the share" {
 	run probe_on user

@@ -13,7 +13,6 @@
 load lib/common
 
 DB_PASSWORD='Db-pass-cache-9a7d'
-ADMIN_PASSWORD='Adm1n-test-pass'
 
 setup_file() {
 	start_db_workdir
@@ -91,13 +90,7 @@ comment() {
 		"$(apache_url "$W/web" /wp-comments-post.php)"
 }
 
-login() {
-	curl -fsS -o /dev/null -c "$W/cookies" "$(apache_url "$W/web" /wp-login.php)"
-	curl -fsS -o /dev/null -b "$W/cookies" -c "$W/cookies" --data-urlencode log=admin \
-		--data-urlencode "pwd=$ADMIN_PASSWORD" --data-urlencode 'wp-submit=Log In' \
-		--data-urlencode testcookie=1 "$(apache_url "$W/web" /wp-login.php)"
-	grep -q wordpress_logged_in "$W/cookies"
-}
+login() { wordpress_login "$W/web" "$W/cookies"; }
 
 @test "an anonymous GET is stored, then Apache serves it without PHP" {
 	get /hello-world/

@@ -136,14 +136,15 @@ func (s *stackRun) snapshot(ctx context.Context) (map[string]liveObject, error) 
 	}
 	// Controllers finish writing status first (PersistentVolume binding, Deployment conditions),
 	// so that only the update itself can move a version.
+	kinds := kindsOf(kubeObjects(rs))
 	var before map[string]liveObject
 	err = waitFor(ctx, 30*time.Second, func() (bool, error) {
-		a, err := s.live(ctx, kindsOf(kubeObjects(rs)))
+		a, err := s.live(ctx, kinds)
 		if err != nil {
 			return false, err
 		}
 		time.Sleep(2 * time.Second)
-		b, err := s.live(ctx, kindsOf(kubeObjects(rs)))
+		b, err := s.live(ctx, kinds)
 		if err != nil {
 			return false, err
 		}

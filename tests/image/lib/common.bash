@@ -302,14 +302,17 @@ wordpress_docroot() {
 	chown -R "$WP_UID:$WP_UID" "$docroot"
 }
 
+# WP_ADMIN_PASSWORD is the password wordpress_install gives the admin user.
+WP_ADMIN_PASSWORD='Adm1n-test-pass'
+
 # wordpress_install URL: runs WordPress's own installer over HTTP (admin / admin@example.test).
 wordpress_install() {
 	local url=$1
 	curl -fsS -o /dev/null \
 		--data-urlencode 'weblog_title=Image test' \
 		--data-urlencode 'user_name=admin' \
-		--data-urlencode 'admin_password=Adm1n-test-pass' \
-		--data-urlencode 'admin_password2=Adm1n-test-pass' \
+		--data-urlencode "admin_password=$WP_ADMIN_PASSWORD" \
+		--data-urlencode "admin_password2=$WP_ADMIN_PASSWORD" \
 		--data-urlencode 'pw_weak=1' \
 		--data-urlencode 'admin_email=admin@example.test' \
 		--data-urlencode 'blog_public=0' \
@@ -318,6 +321,18 @@ wordpress_install() {
 	local page
 	page=$(curl -fsS "$url/")
 	[[ "$page" == *'Image test'* ]]
+}
+
+# wordpress_login DIR COOKIES: logs in as the installed admin through the Apache instance in
+# DIR's login form, keeping the session in the cookie jar COOKIES.
+wordpress_login() {
+	local url
+	url=$(apache_url "$1" /wp-login.php)
+	curl -fsS -o /dev/null -c "$2" "$url"
+	curl -fsS -o /dev/null -b "$2" -c "$2" --data-urlencode log=admin \
+		--data-urlencode "pwd=$WP_ADMIN_PASSWORD" --data-urlencode 'wp-submit=Log In' \
+		--data-urlencode testcookie=1 "$url"
+	grep -q wordpress_logged_in "$2"
 }
 
 # db_site DIR DB USER PASSWORD: a database and a user with all rights on it.
