@@ -88,14 +88,8 @@ pki() {
 	) >"$work/pki.log" 2>&1 || { cat "$work/pki.log"; return 1; }
 }
 
-# free_port prints a loopback TCP port nothing listens on.
-free_port() {
-	local p
-	while :; do
-		p=$((20000 + RANDOM % 20000))
-		(exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
-	done
-}
+# shellcheck source=tests/lib/ports.bash
+. "$apiserver_dir/../lib/ports.bash"
 
 kubeconfig() { # file port token
 	cat >"$1" <<EOF

@@ -21,18 +21,8 @@ new_workdir() {
 	echo "$d"
 }
 
-# free_port: a TCP port nothing listens on right now (a refused connect proves it;
-# pure bash, since starting processes is slow on some CI machines).
-free_port() {
-	local p
-	while :; do
-		p=$((20000 + RANDOM % 40000))
-		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-			echo "$p"
-			return
-		fi
-	done
-}
+# shellcheck source=tests/lib/ports.bash
+. "$TESTS_DIR/../lib/ports.bash"
 
 # image_env NAME: the default the Dockerfile gives NAME (its `ENV NAME=value` line), so
 # the tests run Apache with the image's own values.
