@@ -241,17 +241,22 @@ type Site struct {
 	AdminAllowCIDRs []string `json:"adminAllowCidrs"`
 }
 
-// Backup holds how long the wp-content disk's backups are kept.
+// Backup holds how the wp-content disk is backed up and how long the backups are kept.
 type Backup struct {
-	// Enabled turns the Recovery Services vault and the NFS VM's backup on.
+	// Enabled turns the wp-content disk's backup on.
 	Enabled bool `json:"enabled"`
+	// Method is snapshots (daily incremental snapshots of the wp-content disk, taken and
+	// pruned by a Logic App) or vm (Azure VM backup of the NFS VM into a Recovery Services
+	// vault).
+	Method string `json:"method"`
 	// DailyRetentionDays is 7-9999.
 	DailyRetentionDays int `json:"dailyRetentionDays"`
 	// WeeklyRetentionWeeks is 0 (off) to 5163.
 	WeeklyRetentionWeeks int `json:"weeklyRetentionWeeks"`
 	// TimeUTC is the daily backup time, "HH:00" or "HH:30" UTC.
 	TimeUTC string `json:"timeUTC"`
-	// StorageRedundancy is LocallyRedundant or GeoRedundant.
+	// StorageRedundancy is LocallyRedundant or ZoneRedundant for snapshots, LocallyRedundant
+	// or GeoRedundant for vm.
 	StorageRedundancy string `json:"storageRedundancy"`
 }
 

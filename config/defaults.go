@@ -103,6 +103,7 @@ const (
 	DefaultSiteReplicas = 1
 
 	DefaultBackupEnabled           = true
+	DefaultBackupMethod            = BackupSnapshots
 	DefaultBackupDailyRetention    = 7
 	DefaultBackupWeeklyRetention   = 0
 	DefaultBackupTimeUTC           = "18:00"
@@ -195,6 +196,7 @@ func Defaults() Config {
 		SMTP: SMTP{Port: DefaultSMTPPort, Secure: DefaultSMTPSecure},
 		Backup: Backup{
 			Enabled:              DefaultBackupEnabled,
+			Method:               DefaultBackupMethod,
 			DailyRetentionDays:   DefaultBackupDailyRetention,
 			WeeklyRetentionWeeks: DefaultBackupWeeklyRetention,
 			TimeUTC:              DefaultBackupTimeUTC,

@@ -82,6 +82,7 @@ func TestLoadDefaults(t *testing.T) {
 		{"smtp.port", cfg.SMTP.Port, DefaultSMTPPort},
 		{"smtp.secure", cfg.SMTP.Secure, DefaultSMTPSecure},
 		{"backup.enabled", cfg.Backup.Enabled, DefaultBackupEnabled},
+		{"backup.method", cfg.Backup.Method, DefaultBackupMethod},
 		{"backup.dailyRetentionDays", cfg.Backup.DailyRetentionDays, DefaultBackupDailyRetention},
 		{"backup.weeklyRetentionWeeks", cfg.Backup.WeeklyRetentionWeeks, DefaultBackupWeeklyRetention},
 		{"backup.timeUTC", cfg.Backup.TimeUTC, DefaultBackupTimeUTC},

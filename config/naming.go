@@ -146,6 +146,17 @@ func (n Names) Budget() string { return "budget-" + n.base() }
 // "stop").
 func (n Names) ScheduleWorkflow(action string) string { return "logic-" + n.base() + "-" + action }
 
+// SnapshotResourceGroup holds the wp-content disk's snapshots (backup.method snapshots), apart
+// from the stack's group so that a teardown of the stack leaves them.
+func (n Names) SnapshotResourceGroup() string { return "rg-" + n.base() + "-snapshots" }
+
+// SnapshotWorkflow is the Logic App that takes and prunes the wp-content disk's snapshots.
+func (n Names) SnapshotWorkflow() string { return "logic-" + n.base() + "-snapshot" }
+
+// SnapshotPrefix starts every snapshot name; the workflow appends the UTC date and time
+// (-yyyyMMdd-HHmm, 14 characters), which stays within the 80 characters a snapshot name takes.
+func (n Names) SnapshotPrefix() string { return "snap-" + n.base() + "-wpcontent" }
+
 // QuietHoursRule is the alert processing rule that silences alerts outside the schedule.
 func (n Names) QuietHoursRule() string { return "apr-" + n.base() + "-quiet-hours" }
 
@@ -185,6 +196,9 @@ func (n Names) check(c Config) Problems {
 	}
 	rule(byPrefix, n.Workspace(), reWorkspace, "Log Analytics workspaces take 4-63 letters, digits and '-'")
 	rule(byPrefix, n.NFSVM(), reVMName, "Linux VM names take 1-64 letters, digits and '-'")
+	rule(byPrefix, n.SnapshotResourceGroup(), reResourceGroup, "resource groups take 1-90 letters, digits, '-', '_', '.', '(' and ')'")
+	rule(byPrefix, n.SnapshotWorkflow(), reGeneric80, "Logic Apps take 1-80 letters, digits, '-', '_' and '.'")
+	rule(byPrefix, n.SnapshotPrefix()+"-20261231-2330", reGeneric80, "snapshots take 1-80 letters, digits, '-', '_' and '.'")
 	rule(byPrefix, n.Vault(), reVault, "Recovery Services vaults take 2-50 letters, digits and '-', starting with a letter")
 	rule(byPrefix, n.ImageStorage(exampleSuffix), reStorageAccount, "storage accounts take 3-24 lowercase letters and digits")
 	for _, zoneLabel := range strings.Split(n.MySQLPrivateDNSZone(), ".") {

@@ -135,11 +135,13 @@ func TestNamesCheck(t *testing.T) {
 		{name: "registry.name and mysql.serverName skip their rules",
 			cfg: Config{NamePrefix: p47, Stack: "prod", Registry: Registry{Name: "myregistry"}, MySQL: MySQL{ServerName: "my-server"}},
 			want: Problems{
+				{Key: byPrefix, Value: "snap-" + p47 + "-prod-wpcontent-20261231-2330", Msg: "gives an invalid Azure name: snapshots take 1-80 letters, digits, '-', '_' and '.'"},
 				{Key: byPrefix, Value: "rsv-" + p47 + "-prod", Msg: "gives an invalid Azure name: Recovery Services vaults take 2-50 letters, digits and '-', starting with a letter"},
 				{Key: byPrefix, Value: "st" + p47 + "prodxxxxxx", Msg: "gives an invalid Azure name: storage accounts take 3-24 lowercase letters and digits"},
 			}},
 		{name: "MySQL server over 63", cfg: Config{NamePrefix: p47, Stack: "prod"},
 			want: Problems{
+				{Key: byPrefix, Value: "snap-" + p47 + "-prod-wpcontent-20261231-2330", Msg: "gives an invalid Azure name: snapshots take 1-80 letters, digits, '-', '_' and '.'"},
 				{Key: byPrefix, Value: "rsv-" + p47 + "-prod", Msg: "gives an invalid Azure name: Recovery Services vaults take 2-50 letters, digits and '-', starting with a letter"},
 				{Key: byPrefix, Value: "st" + p47 + "prodxxxxxx", Msg: "gives an invalid Azure name: storage accounts take 3-24 lowercase letters and digits"},
 				{Key: byPrefix, Value: "acr" + p47 + "prodxxxxxx", Msg: "gives an invalid Azure name: registries take 5-50 letters and digits (set registry.name to choose one)"},
@@ -151,6 +153,7 @@ func TestNamesCheck(t *testing.T) {
 				{Key: byPrefix, Value: p55 + "-prod", Msg: "gives an AKS DNS prefix longer than 54 characters"},
 				{Key: byPrefix, Value: "log-" + p55 + "-prod", Msg: "gives an invalid Azure name: Log Analytics workspaces take 4-63 letters, digits and '-'"},
 				{Key: byPrefix, Value: "vm-" + p55 + "-prod-nfs", Msg: "gives an invalid Azure name: Linux VM names take 1-64 letters, digits and '-'"},
+				{Key: byPrefix, Value: "snap-" + p55 + "-prod-wpcontent-20261231-2330", Msg: "gives an invalid Azure name: snapshots take 1-80 letters, digits, '-', '_' and '.'"},
 				{Key: byPrefix, Value: "rsv-" + p55 + "-prod", Msg: "gives an invalid Azure name: Recovery Services vaults take 2-50 letters, digits and '-', starting with a letter"},
 				{Key: byPrefix, Value: "st" + p55 + "prodxxxxxx", Msg: "gives an invalid Azure name: storage accounts take 3-24 lowercase letters and digits"},
 				{Key: byPrefix, Value: "acr" + p55 + "prodxxxxxx", Msg: "gives an invalid Azure name: registries take 5-50 letters and digits (set registry.name to choose one)"},

@@ -650,7 +650,26 @@ func validateSites(c Config) Problems {
 	return probs
 }
 
-var backupRedundancy = []string{"LocallyRedundant", "GeoRedundant"}
+// Backup methods (backup.method).
+const (
+	BackupSnapshots = "snapshots"
+	BackupVM        = "vm"
+)
+
+// MaxIncrementalSnapshots is how many incremental snapshots Azure keeps of one disk at a time
+// (learn.microsoft.com/azure/virtual-machines/disks-incremental-snapshots, "Restrictions").
+const MaxIncrementalSnapshots = 500
+
+var (
+	backupMethods = []string{BackupSnapshots, BackupVM}
+	// backupRedundancy is what each method can store its copies on: snapshots stay in the
+	// region (LRS or ZRS snapshot storage); a Recovery Services vault can copy to the paired
+	// region.
+	backupRedundancy = map[string][]string{
+		BackupSnapshots: {"LocallyRedundant", "ZoneRedundant"},
+		BackupVM:        {"LocallyRedundant", "GeoRedundant"},
+	}
+)
 
 func validateBackup(c Config) Problems {
 	var probs Problems
@@ -658,12 +677,27 @@ func validateBackup(c Config) Problems {
 	if !b.Enabled {
 		return probs
 	}
+	oneOf(&probs, "backup.method", b.Method, backupMethods)
 	intRange(&probs, "backup.dailyRetentionDays", b.DailyRetentionDays, 7, 9999)
 	intRange(&probs, "backup.weeklyRetentionWeeks", b.WeeklyRetentionWeeks, 0, 5163)
 	if !reBackupTime.MatchString(b.TimeUTC) {
-		probs.add("backup.timeUTC", b.TimeUTC, `must be "HH:00" or "HH:30" (Azure Backup schedules on the half hour)`)
+		probs.add("backup.timeUTC", b.TimeUTC, `must be "HH:00" or "HH:30" (the backup runs on the hour or the half hour)`)
 	}
-	oneOf(&probs, "backup.storageRedundancy", b.StorageRedundancy, backupRedundancy)
+	allowed, ok := backupRedundancy[b.Method]
+	if !ok {
+		return probs
+	}
+	if b.Method == BackupSnapshots && b.StorageRedundancy == "GeoRedundant" {
+		probs.add("backup.storageRedundancy", b.StorageRedundancy,
+			"snapshots stay in the stack's region: use LocallyRedundant or ZoneRedundant, or method vm for a copy in the paired region")
+	} else {
+		oneOf(&probs, "backup.storageRedundancy", b.StorageRedundancy, allowed)
+	}
+	if b.Method == BackupSnapshots && b.DailyRetentionDays+b.WeeklyRetentionWeeks > MaxIncrementalSnapshots {
+		probs.add("backup.dailyRetentionDays", strconv.Itoa(b.DailyRetentionDays),
+			fmt.Sprintf("with weeklyRetentionWeeks %d keeps %d snapshots; Azure keeps at most %d incremental snapshots of a disk",
+				b.WeeklyRetentionWeeks, b.DailyRetentionDays+b.WeeklyRetentionWeeks, MaxIncrementalSnapshots))
+	}
 	return probs
 }
 

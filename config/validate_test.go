@@ -709,19 +709,27 @@ func TestValidateSites(t *testing.T) {
 
 func TestValidateBackup(t *testing.T) {
 	backup := func(body string) map[string]string { return map[string]string{"backup": "{" + body + "}"} }
-	const msgTime = `must be "HH:00" or "HH:30" (Azure Backup schedules on the half hour)`
+	const msgTime = `must be "HH:00" or "HH:30" (the backup runs on the hour or the half hour)`
 	runProblemCases(t, []problemCase{
-		{name: "disabled skips every rule", set: backup(`"enabled":false,"dailyRetentionDays":0,"weeklyRetentionWeeks":-1,"timeUTC":"x","storageRedundancy":"x"`)},
+		{name: "disabled skips every rule", set: backup(`"enabled":false,"method":"tape","dailyRetentionDays":0,"weeklyRetentionWeeks":-1,"timeUTC":"x","storageRedundancy":"x"`)},
+		{name: "method vm", set: backup(`"method":"vm"`)},
+		{name: "method snapshots", set: backup(`"method":"snapshots"`)},
+		{name: "method unknown", set: backup(`"method":"tape"`),
+			want: Problems{{Key: "backup.method", Value: "tape", Msg: "must be one of snapshots, vm"}}},
 		{name: "daily 7", set: backup(`"dailyRetentionDays":7`)},
-		{name: "daily 9999", set: backup(`"dailyRetentionDays":9999`)},
+		{name: "vm daily 9999", set: backup(`"method":"vm","dailyRetentionDays":9999`)},
 		{name: "daily 6", set: backup(`"dailyRetentionDays":6`),
 			want: Problems{{Key: "backup.dailyRetentionDays", Value: "6", Msg: "must be between 7 and 9999"}}},
-		{name: "daily 10000", set: backup(`"dailyRetentionDays":10000`),
+		{name: "vm daily 10000", set: backup(`"method":"vm","dailyRetentionDays":10000`),
 			want: Problems{{Key: "backup.dailyRetentionDays", Value: "10000", Msg: "must be between 7 and 9999"}}},
-		{name: "weekly 5163", set: backup(`"weeklyRetentionWeeks":5163`)},
+		{name: "snapshots 450 daily and 50 weekly", set: backup(`"dailyRetentionDays":450,"weeklyRetentionWeeks":50`)},
+		{name: "snapshots over Azure's 500", set: backup(`"dailyRetentionDays":451,"weeklyRetentionWeeks":50`),
+			want: Problems{{Key: "backup.dailyRetentionDays", Value: "451",
+				Msg: "with weeklyRetentionWeeks 50 keeps 501 snapshots; Azure keeps at most 500 incremental snapshots of a disk"}}},
+		{name: "vm weekly 5163", set: backup(`"method":"vm","weeklyRetentionWeeks":5163`)},
 		{name: "weekly -1", set: backup(`"weeklyRetentionWeeks":-1`),
 			want: Problems{{Key: "backup.weeklyRetentionWeeks", Value: "-1", Msg: "must be between 0 and 5163"}}},
-		{name: "weekly 5164", set: backup(`"weeklyRetentionWeeks":5164`),
+		{name: "vm weekly 5164", set: backup(`"method":"vm","weeklyRetentionWeeks":5164`),
 			want: Problems{{Key: "backup.weeklyRetentionWeeks", Value: "5164", Msg: "must be between 0 and 5163"}}},
 		{name: "time 23:30", set: backup(`"timeUTC":"23:30"`)},
 		{name: "time 00:00", set: backup(`"timeUTC":"00:00"`)},
@@ -731,9 +739,15 @@ func TestValidateBackup(t *testing.T) {
 			want: Problems{{Key: "backup.timeUTC", Value: "24:00", Msg: msgTime}}},
 		{name: "time 6:00", set: backup(`"timeUTC":"6:00"`),
 			want: Problems{{Key: "backup.timeUTC", Value: "6:00", Msg: msgTime}}},
-		{name: "GeoRedundant", set: backup(`"storageRedundancy":"GeoRedundant"`)},
-		{name: "redundancy", set: backup(`"storageRedundancy":"ZoneRedundant"`),
+		{name: "vm GeoRedundant", set: backup(`"method":"vm","storageRedundancy":"GeoRedundant"`)},
+		{name: "vm ZoneRedundant", set: backup(`"method":"vm","storageRedundancy":"ZoneRedundant"`),
 			want: Problems{{Key: "backup.storageRedundancy", Value: "ZoneRedundant", Msg: "must be one of LocallyRedundant, GeoRedundant"}}},
+		{name: "snapshots ZoneRedundant", set: backup(`"storageRedundancy":"ZoneRedundant"`)},
+		{name: "snapshots GeoRedundant", set: backup(`"storageRedundancy":"GeoRedundant"`),
+			want: Problems{{Key: "backup.storageRedundancy", Value: "GeoRedundant",
+				Msg: "snapshots stay in the stack's region: use LocallyRedundant or ZoneRedundant, or method vm for a copy in the paired region"}}},
+		{name: "snapshots unknown redundancy", set: backup(`"storageRedundancy":"x"`),
+			want: Problems{{Key: "backup.storageRedundancy", Value: "x", Msg: "must be one of LocallyRedundant, ZoneRedundant"}}},
 	})
 }
 
@@ -822,7 +836,7 @@ func TestValidateManyMistakes(t *testing.T) {
 		{Key: "sites[0].hosts[0]", Value: "Blog.Example.com", Msg: "must be a lowercase DNS name such as blog.example.com"},
 		{Key: "sites[0].database", Value: "mysql", Msg: "is a MySQL system database"},
 		{Key: "tlsPrivateKey", Msg: "does not belong to the first certificate in tlsCertificate"},
-		{Key: "backup.timeUTC", Value: "18:15", Msg: `must be "HH:00" or "HH:30" (Azure Backup schedules on the half hour)`},
+		{Key: "backup.timeUTC", Value: "18:15", Msg: `must be "HH:00" or "HH:30" (the backup runs on the hour or the half hour)`},
 		{Key: "alerts.emails[0]", Value: "ops", Msg: "must be a mail address"},
 		{Key: "cost.currency", Value: "EUR", Msg: "must be one of JPY, USD"},
 	}

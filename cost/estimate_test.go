@@ -108,10 +108,10 @@ func TestEstimateStacks(t *testing.T) {
 				// Analytics logs: 4 nodes x 2 GB x 5/15 + 1 VM x 0.1 GB = 2.77 GB, within the 5 GB
 				// free.
 				{"log-analytics", "ingestion", 0},
-				// VM backup: OS 30 GB + data 64 GB = 94 GB, over 50 GB: one full instance fee;
-				// storage assumed one copy of 94 GB, geo-redundant vault.
-				{"backup-nfs-vm", "protected instance", 1 * p("backup/vm")},
-				{"backup-nfs-vm", "backup storage", 94 * p("backup/storage-grs")},
+				// wp-content snapshots: the whole 64 GB disk assumed in use, zone-redundant
+				// snapshot storage; a run a day of 10 executions.
+				{"backup-snapshots", "snapshot storage", 64 * p("snapshot/zrs")},
+				{"backup-snapshots", "executions", 730.0 / 24 * 10 * p("logic/action")},
 			},
 		},
 	}
@@ -222,6 +222,16 @@ func TestEstimateErrors(t *testing.T) {
 			}),
 			wantErr: []string{"ip (", `"Basic"`},
 		},
+		{
+			name:     "snapshots of a disk the plan does not have",
+			resource: snapshotWorkflow("Standard_LRS", "disk-missing"),
+			wantErr:  []string{"snap (", `"disk-missing"`, "not in the plan"},
+		},
+		{
+			name:     "snapshot storage without a price",
+			resource: snapshotWorkflow("Premium_LRS", "disk-missing"),
+			wantErr:  []string{"snap (", `"Premium_LRS"`, "Standard_LRS, Standard_ZRS"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -326,6 +336,26 @@ func TestEstimateRules(t *testing.T) {
 			},
 		},
 		{
+			name: "snapshot workflow, locally redundant: the source disk's size",
+			resources: []plan.Resource{
+				resource("azure-native:compute:Disk", "data", map[string]any{"diskName": "disk-a", "diskSizeGB": 128.0, "sku": map[string]any{"name": "StandardSSD_LRS"}}),
+				resource("azure-native:logic:Workflow", "snap", map[string]any{
+					"definition": map[string]any{"actions": map[string]any{"Snapshot": map[string]any{"inputs": map[string]any{
+						"method": "PUT",
+						"body": map[string]any{
+							"sku":        map[string]any{"name": "Standard_LRS"},
+							"properties": map[string]any{"creationData": map[string]any{"sourceResourceId": "/subscriptions/x/resourceGroups/rg/providers/Microsoft.Compute/disks/disk-a"}},
+						},
+					}}}},
+				}),
+			},
+			want: []wantLine{
+				{"data", "disk", p("disk/E10 LRS")},
+				{"snap", "snapshot storage", 128 * p("snapshot/lrs")},
+				{"snap", "executions", 730.0 / 24 * 10 * p("logic/action")},
+			},
+		},
+		{
 			name: "disabled rules and tests bill nothing; an unknown type is listed, not zero",
 			resources: []plan.Resource{
 				resource("azure-native:insights:MetricAlert", "off", map[string]any{"enabled": false}),
@@ -381,4 +411,19 @@ func TestEstimateWrite(t *testing.T) {
 			t.Errorf("estimate table lacks %q:\n%s", want, out)
 		}
 	}
+}
+
+// snapshotWorkflow is a snapshot backup workflow of the disk named disk onto snapshot storage
+// sku.
+func snapshotWorkflow(sku, disk string) plan.Resource {
+	return resource("azure-native:logic:Workflow", "snap", map[string]any{
+		"location": "japaneast",
+		"definition": map[string]any{"actions": map[string]any{"Snapshot": map[string]any{"inputs": map[string]any{
+			"method": "PUT",
+			"body": map[string]any{
+				"sku":        map[string]any{"name": sku},
+				"properties": map[string]any{"creationData": map[string]any{"sourceResourceId": "/subscriptions/x/resourceGroups/rg/providers/Microsoft.Compute/disks/" + disk}},
+			},
+		}}}},
+	})
 }

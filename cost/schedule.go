@@ -151,11 +151,15 @@ func (e *estimator) hours(name string) (float64, string) {
 	return s.HoursPerMonth(), fmt.Sprintf(", scheduled %s: %v of %v hours", s, roundTo(s.HoursPerMonth(), 1), HoursPerMonth)
 }
 
-// workflow prices a schedule workflow's runs: one a scheduled day.
+// workflow prices a schedule workflow's runs (one a scheduled day), or a snapshot workflow's
+// snapshots and runs.
 func (e *estimator) workflow(r plan.Resource) ([]Line, error) {
+	if disk, sku, ok := snapshotSource(r); ok {
+		return e.snapshotLines(r, disk, sku)
+	}
 	w, ok := readWorkflow(r)
 	if !ok {
-		return nil, fmt.Errorf("workflow is not a weekly start or stop schedule; only those are priced")
+		return nil, fmt.Errorf("workflow is neither a weekly start or stop schedule nor a snapshot backup; only those are priced")
 	}
 	runs := float64(len(w.days)) * HoursPerMonth / (7 * 24)
 	l, err := e.line(r.Name, "executions",

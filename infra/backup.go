@@ -9,10 +9,10 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// Backup is the wp-content backup, for locks and alerts.
+// Backup is what the wp-content disk's backup asks of the rest of the stack.
 type Backup struct {
-	VaultID pulumi.IDOutput
-	Vault   pulumi.Resource
+	// Locked are the backup's resources that take an Azure delete lock with the data.
+	Locked map[string]pulumi.IDOutput
 }
 
 const (
@@ -24,17 +24,26 @@ const (
 	backupDataLUN = 0
 )
 
-// NewBackup backs the NFS VM up daily with Azure Backup into a Recovery Services vault, with the
-// retention from config. Azure Backup snapshots whole VMs; the inclusion list keeps it to the
-// wp-content disk (plus the OS disk, which Azure always includes). A restore brings back the
-// disk, which the README's procedure attaches in place of the old one. Snapshots rather than
-// a scheduler of our own: Azure Backup keeps the schedule, retention, soft delete and the
-// restore tooling, for ~$10 a month.
+// NewBackup backs the wp-content disk up daily as backup.method says: incremental snapshots
+// (snapshots.go's reasoning: the same restore, a third of the price) or Azure VM backup.
 func NewBackup(ctx *pulumi.Context, cfg config.Config, rg *ResourceGroup, nfs *NFS) (*Backup, error) {
+	if cfg.Backup.Method == config.BackupVM {
+		return newVMBackup(ctx, cfg, rg, nfs)
+	}
+	return newSnapshotBackup(ctx, cfg, nfs)
+}
+
+// newVMBackup backs the NFS VM up daily with Azure Backup into a Recovery Services vault, with
+// the retention from config. Azure Backup snapshots whole VMs; the inclusion list keeps it to
+// the wp-content disk (plus the OS disk, which Azure always includes). A restore brings back
+// the disk, which the README's procedure attaches in place of the old one. It costs a
+// protected-instance fee ($10 a month once the OS and data disks pass 50 GB) plus vault
+// storage, and it is the method that can keep a copy in the paired region.
+func newVMBackup(ctx *pulumi.Context, cfg config.Config, rg *ResourceGroup, nfs *NFS) (*Backup, error) {
 	b := cfg.Backup
 	names := cfg.Names()
 	crossRegion := "Disabled"
-	if b.StorageRedundancy == "GeoRedundant" {
+	if b.StorageRedundancy == geoRedundant {
 		crossRegion = "Enabled"
 	}
 	vault, err := rsv.NewVault(ctx, "backup-vault", &rsv.VaultArgs{
@@ -129,5 +138,5 @@ func NewBackup(ctx *pulumi.Context, cfg config.Config, rg *ResourceGroup, nfs *N
 	if err != nil {
 		return nil, fmt.Errorf("protect nfs vm: %w", err)
 	}
-	return &Backup{VaultID: vault.ID(), Vault: vault}, nil
+	return &Backup{Locked: map[string]pulumi.IDOutput{"backup-vault": vault.ID()}}, nil
 }

@@ -12,14 +12,24 @@ import (
 // (which the config may not override), then any extra pairs such as the site.
 func tags(cfg config.Config, extra ...string) pulumi.StringMap {
 	out := pulumi.StringMap{}
-	for k, v := range cfg.Tags {
+	for k, v := range plainTags(cfg) {
 		out[k] = pulumi.String(v)
 	}
-	out["project"] = pulumi.String(cfg.Project)
-	out["stack"] = pulumi.String(cfg.Stack)
 	for i := 0; i+1 < len(extra); i += 2 {
 		out[extra[i]] = pulumi.String(extra[i+1])
 	}
+	return out
+}
+
+// plainTags are the tags every resource carries, as plain values for what Azure creates on
+// the program's behalf (the snapshots the backup workflow takes).
+func plainTags(cfg config.Config) map[string]string {
+	out := map[string]string{}
+	for k, v := range cfg.Tags {
+		out[k] = v
+	}
+	out["project"] = cfg.Project
+	out["stack"] = cfg.Stack
 	return out
 }
 

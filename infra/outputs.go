@@ -1,6 +1,7 @@
 package infra
 
 import (
+	"maps"
 	"time"
 
 	"github.com/example/wordpress-aks/config"
@@ -102,7 +103,7 @@ func New(ctx *pulumi.Context, cfg config.Config) (*Outputs, error) {
 		if err != nil {
 			return nil, err
 		}
-		locked["backup-vault"] = backup.VaultID
+		maps.Copy(locked, backup.Locked)
 	}
 	if cfg.DeletionProtection {
 		if err := NewDeleteLocks(ctx, locked); err != nil {

@@ -33,12 +33,14 @@ type Plan struct {
 
 // Resource is one registered resource.
 type Resource struct {
-	Type      string         `json:"type"`
-	Name      string         `json:"name"`
-	Parent    string         `json:"parent"`
-	DependsOn []string       `json:"dependsOn"`
-	Protect   bool           `json:"protect"`
-	Inputs    map[string]any `json:"inputs"`
+	Type      string   `json:"type"`
+	Name      string   `json:"name"`
+	Parent    string   `json:"parent"`
+	DependsOn []string `json:"dependsOn"`
+	Protect   bool     `json:"protect"`
+	// RetainOnDelete leaves the Azure resource in place when Pulumi deletes it.
+	RetainOnDelete bool           `json:"retainOnDelete,omitempty"`
+	Inputs         map[string]any `json:"inputs"`
 	// Provider is the logical name of the explicit provider, if any.
 	Provider string `json:"provider,omitempty"`
 	// ProviderVersion is the provider plugin version the resource asks for; empty lets the
@@ -146,6 +148,7 @@ func assemble(stack string, regs []registration) (*Plan, error) {
 		if rpc := r.args.RegisterRPC; rpc != nil {
 			res.Parent = nameOfURN(rpc.GetParent())
 			res.Protect = rpc.GetProtect()
+			res.RetainOnDelete = rpc.GetRetainOnDelete()
 			deps := map[string]bool{}
 			for _, d := range rpc.GetDependencies() {
 				deps[nameOfURN(d)] = true

@@ -6,6 +6,7 @@ package tests
 
 import (
 	"encoding/base64"
+	"fmt"
 	"net/netip"
 	"regexp"
 	"sort"
@@ -403,10 +404,13 @@ func TestGraphRegistryAndRoles(t *testing.T) {
 			t.Errorf("registry sku is %q, want Basic", got)
 		}
 
-		// Exactly the role assignments the design needs: two, and with an office-hours
-		// schedule each workflow's on the three resources it starts and stops
-		// (schedule_test.go checks those).
+		// Exactly the role assignments the design needs: two, the snapshot workflow's two
+		// (TestGraphBackup checks those), and with an office-hours schedule each workflow's on
+		// the three resources it starts and stops (schedule_test.go checks those).
 		want := []string{"aks-network-contributor", "kubelet-acr-pull"}
+		if w.backup && w.backupMethod == "snapshots" {
+			want = append(want, "snapshot-contributor", "snapshot-disk-reader")
+		}
 		if p.Config.Schedule.Enabled {
 			want = append(want, "schedule-start-aks", "schedule-start-mysql", "schedule-start-nfs-vm", "schedule-stop-aks", "schedule-stop-mysql", "schedule-stop-nfs-vm")
 		}
@@ -667,7 +671,7 @@ func TestGraphProtection(t *testing.T) {
 		sort.Strings(protected)
 		var want []string
 		if w.protected {
-			want = []string{"backup-nfs-vm", "backup-vault", "ingress-ip", "mysql", "nfs-data-disk"}
+			want = []string{"ingress-ip", "mysql", "nfs-data-disk", "snapshot-group"}
 			for _, site := range gSiteNames(w) {
 				want = append(want, "mysql-db-"+site)
 			}
@@ -683,7 +687,6 @@ func TestGraphProtection(t *testing.T) {
 		targets := map[string]struct{ target, nameAt string }{
 			"lock-mysql":           {"mysql", "serverName"},
 			"lock-wp-content-disk": {"nfs-data-disk", "diskName"},
-			"lock-backup-vault":    {"backup-vault", "vaultName"},
 		}
 		if w.protected {
 			wantLocks = gKeys(targets)
@@ -772,58 +775,200 @@ func TestGraphBackup(t *testing.T) {
 		vaults := gOfType(p, "azure-native", "recoveryservices", "Vault")
 		policies := gOfType(p, "azure-native", "recoveryservices", "ProtectionPolicy")
 		items := gOfType(p, "azure-native", "recoveryservices", "ProtectedItem")
+		var snapshotParts []string
+		for _, r := range p.Resources {
+			if strings.HasPrefix(r.Name, "snapshot-") || r.Name == "backup-snapshots" {
+				snapshotParts = append(snapshotParts, r.Name)
+			}
+		}
 		if !w.backup {
-			if n := len(vaults) + len(policies) + len(items); n != 0 {
-				t.Errorf("backup is off, but the plan has %v %v %v", gNames(vaults), gNames(policies), gNames(items))
+			if n := len(vaults) + len(policies) + len(items) + len(snapshotParts); n != 0 {
+				t.Errorf("backup is off, but the plan has %v %v %v %v", gNames(vaults), gNames(policies), gNames(items), snapshotParts)
 			}
 			return
 		}
-		if len(vaults) != 1 || len(policies) != 1 || len(items) != 1 {
-			t.Fatalf("want one vault, policy and protected item, got %v %v %v", gNames(vaults), gNames(policies), gNames(items))
+		switch w.backupMethod {
+		case "snapshots":
+			if n := len(vaults) + len(policies) + len(items); n != 0 {
+				t.Errorf("snapshot backup, but the plan has a vault, policy or item: %v %v %v", gNames(vaults), gNames(policies), gNames(items))
+			}
+			gCheckSnapshotBackup(t, p, w)
+		case "vm":
+			gCheckVMBackup(t, p, w)
+		default:
+			t.Fatalf("no check for backup method %q", w.backupMethod)
 		}
-		vault := gFind(t, p, "backup-vault")
-		if got := gStr(t, vault, "properties.redundancySettings.standardTierStorageRedundancy"); got != w.backupRedundancy {
-			t.Errorf("vault redundancy is %q, want %q", got, w.backupRedundancy)
-		}
-		policy := gFind(t, p, "backup-policy")
-		for _, c := range []struct {
-			path string
-			want any
-		}{
-			{"properties.retentionPolicy.dailySchedule.retentionDuration.count", float64(w.backupDays)},
-			{"properties.retentionPolicy.dailySchedule.retentionDuration.durationType", "Days"},
-			{"properties.retentionPolicy.weeklySchedule.retentionDuration.count", float64(w.backupWeeks)},
-			{"properties.retentionPolicy.weeklySchedule.retentionDuration.durationType", "Weeks"},
-			{"properties.schedulePolicy.scheduleRunFrequency", "Daily"},
-			{"properties.schedulePolicy.dailySchedule.scheduleRunTimes[0]", "2024-01-01T18:00:00Z"},
-		} {
-			if got := gInput(t, policy, c.path); got != c.want {
-				t.Errorf("backup policy %s is %v, want %v", c.path, got, c.want)
+	})
+}
+
+// TestGraphBackupVM plans prod with backup.method vm, the Recovery Services way, which the
+// committed stacks no longer use: a vault with the configured redundancy, its policy, the
+// protected NFS VM, and a delete lock on the vault.
+func TestGraphBackupVM(t *testing.T) {
+	src := gStackSource(t, "prod")
+	src.Values[graphProject+":backup"] = `{"enabled":true,"method":"vm","dailyRetentionDays":30,"weeklyRetentionWeeks":12,"timeUTC":"18:00","storageRedundancy":"GeoRedundant"}`
+	p, err := plan.RunSource(graphProject, "prod", src)
+	if err != nil {
+		t.Fatalf("plan prod with VM backup: %v", err)
+	}
+	w := gWants["prod"]
+	w.backupMethod, w.backupRedundancy = "vm", "GeoRedundant"
+	gCheckVMBackup(t, p, w)
+	for _, name := range []string{"snapshot-group", "backup-snapshots", "snapshot-disk-reader", "snapshot-contributor"} {
+		for _, r := range p.Resources {
+			if r.Name == name {
+				t.Errorf("VM backup, but the plan has %s", name)
 			}
 		}
-		if got := gStr(t, policy, "vaultName"); got != gStr(t, vault, "vaultName") {
-			t.Errorf("policy is in vault %q, want %q", got, gStr(t, vault, "vaultName"))
+	}
+	lock := gFind(t, p, "lock-backup-vault")
+	gWantDeps(t, lock, "backup-vault")
+	for _, name := range []string{"backup-vault", "backup-nfs-vm"} {
+		if !gFind(t, p, name).Protect {
+			t.Errorf("%s is not protected", name)
 		}
-		item := gFind(t, p, "backup-nfs-vm")
-		vmName := gStr(t, gFind(t, p, "nfs-vm"), "vmName")
-		if got := gStr(t, item, "properties.sourceResourceId"); !strings.HasSuffix(got, "/"+vmName) {
-			t.Errorf("protected item backs up %q, want the NFS VM %s", got, vmName)
+	}
+}
+
+// gCheckSnapshotBackup checks the snapshot way: a retained group for the snapshots, a daily
+// workflow that snapshots the wp-content disk and prunes only its own snapshots past their
+// retention, and grants that reach exactly the disk and the group.
+func gCheckSnapshotBackup(t *testing.T, p *plan.Plan, w gStackWant) {
+	t.Helper()
+	group := gFind(t, p, "snapshot-group")
+	groupName := gStr(t, group, "resourceGroupName")
+	if want := "rg-wp-" + p.Stack + "-snapshots"; groupName != want {
+		t.Errorf("snapshot group is %q, want %q", groupName, want)
+	}
+	if !group.RetainOnDelete {
+		t.Error("the snapshot group is not retained: a teardown would delete the backups")
+	}
+	if group.Protect != w.protected {
+		t.Errorf("snapshot group protect is %v, want %v", group.Protect, w.protected)
+	}
+	wf := gFind(t, p, "backup-snapshots")
+	if got := gStr(t, wf, "resourceGroupName"); got != groupName {
+		t.Errorf("workflow is in %q, want the snapshot group", got)
+	}
+	gWantDeps(t, wf, "snapshot-group", "nfs-data-disk")
+	diskName := gStr(t, gFind(t, p, "nfs-data-disk"), "diskName")
+
+	for _, c := range []struct {
+		path string
+		want any
+	}{
+		{"definition.triggers.Recurrence.recurrence.frequency", "Day"},
+		{"definition.triggers.Recurrence.recurrence.timeZone", "UTC"},
+		{"definition.triggers.Recurrence.recurrence.schedule.hours[0]", 18.0},
+		{"definition.triggers.Recurrence.recurrence.schedule.minutes[0]", 0.0},
+		{"definition.actions.Snapshot.inputs.method", "PUT"},
+		{"definition.actions.Snapshot.inputs.body.sku.name", map[string]string{"ZoneRedundant": "Standard_ZRS", "LocallyRedundant": "Standard_LRS"}[w.backupRedundancy]},
+		{"definition.actions.Snapshot.inputs.body.properties.incremental", true},
+		{"definition.actions.Snapshot.inputs.body.properties.creationData.createOption", "Copy"},
+		{"definition.actions.Snapshot.inputs.body.tags.wp-backup-of", diskName},
+		{"definition.actions.Snapshot.inputs.authentication.type", "ManagedServiceIdentity"},
+		{"definition.actions.ListSnapshots.inputs.method", "GET"},
+		{"definition.actions.DeleteExpired.actions.Delete.inputs.method", "DELETE"},
+	} {
+		if got := gInput(t, wf, c.path); got != c.want {
+			t.Errorf("workflow %s is %v, want %v", c.path, got, c.want)
 		}
-		if got := gInput(t, item, "properties.extendedProperties.diskExclusionProperties.diskLunList"); len(got.([]any)) != 1 || got.([]any)[0] != 0.0 {
-			t.Errorf("protected item LUNs are %v, want [0]", got)
+	}
+	if got := gStr(t, wf, "definition.actions.Snapshot.inputs.body.properties.creationData.sourceResourceId"); !strings.HasSuffix(got, "/"+diskName) {
+		t.Errorf("the snapshot copies %q, want the wp-content disk %s", got, diskName)
+	}
+	snapURI := gStr(t, wf, "definition.actions.Snapshot.inputs.uri")
+	if want := "/resourceGroups/" + groupName + "/providers/Microsoft.Compute/snapshots/snap-wp-" + p.Stack + "-wpcontent-@{utcNow('yyyyMMdd-HHmm')}?api-version="; !strings.Contains(snapURI, want) {
+		t.Errorf("snapshot uri %q does not contain %q", snapURI, want)
+	}
+	// Pruning runs only after the day's snapshot succeeded, and the loop deletes what the
+	// query kept.
+	for action, after := range map[string]string{"ListSnapshots": "Snapshot", "Expired": "ListSnapshots", "DeleteExpired": "Expired"} {
+		if got := gInput(t, wf, "definition.actions."+action+".runAfter."+after); fmt.Sprint(got) != "[Succeeded]" {
+			t.Errorf("%s runs after %s %v, want [Succeeded] only", action, after, got)
 		}
-		if !gBool(t, item, "properties.extendedProperties.diskExclusionProperties.isInclusionList") {
-			t.Errorf("the LUN list excludes instead of includes")
+	}
+	where := gStr(t, wf, "definition.actions.Expired.inputs.where")
+	for _, frag := range []string{
+		fmt.Sprintf("equals(item()?['tags']?['wp-backup-of'], '%s')", diskName),
+		fmt.Sprintf("equals(item()?['tags']?['wp-backup-kind'], 'daily'), less(ticks(item()?['properties']?['timeCreated']), ticks(addDays(utcNow(), -%d)))", w.backupDays),
+		fmt.Sprintf("equals(item()?['tags']?['wp-backup-kind'], 'weekly'), less(ticks(item()?['properties']?['timeCreated']), ticks(addDays(utcNow(), -%d)))", 7*w.backupWeeks),
+	} {
+		if !strings.Contains(where, frag) {
+			t.Errorf("expiry %q does not contain %q", where, frag)
 		}
-		if got := gStr(t, item, "properties.protectedItemType"); got != "Microsoft.Compute/virtualMachines" {
-			t.Errorf("protected item type is %q", got)
+	}
+	if strings.Count(where, "wp-backup-of") != 2 {
+		t.Errorf("expiry %q: every branch must be limited to this disk's snapshots", where)
+	}
+
+	for name, want := range map[string]struct{ role, target, nameAt string }{
+		"snapshot-disk-reader": {"3e5e47e6-65f7-47ef-90b5-e5dd4d455f24", "nfs-data-disk", "diskName"},
+		"snapshot-contributor": {"7efff54f-a5b4-42b5-a1c5-5411624893ce", "snapshot-group", "resourceGroupName"},
+	} {
+		ra := gFind(t, p, name)
+		if got := gStr(t, ra, "roleDefinitionId"); !strings.HasSuffix(got, "/roleDefinitions/"+want.role) {
+			t.Errorf("%s role is %q, want %s", name, got, want.role)
 		}
-		// The mock names a policy's id after its vault, so the policy is checked by the edge.
-		if got := gStr(t, item, "properties.policyId"); got == "" {
-			t.Errorf("protected item has no policy")
+		if got := gStr(t, ra, "scope"); !strings.HasSuffix(got, "/"+gStr(t, gFind(t, p, want.target), want.nameAt)) {
+			t.Errorf("%s scope is %q, want %s", name, got, want.target)
 		}
-		gWantDeps(t, item, "nfs-vm", "backup-policy", "backup-vault")
-	})
+		gWantDeps(t, ra, "backup-snapshots", want.target)
+	}
+}
+
+// gCheckVMBackup checks Azure VM backup: the vault, its daily policy and the NFS VM protected
+// with only the wp-content disk's LUN included.
+func gCheckVMBackup(t *testing.T, p *plan.Plan, w gStackWant) {
+	t.Helper()
+	vaults := gOfType(p, "azure-native", "recoveryservices", "Vault")
+	policies := gOfType(p, "azure-native", "recoveryservices", "ProtectionPolicy")
+	items := gOfType(p, "azure-native", "recoveryservices", "ProtectedItem")
+	if len(vaults) != 1 || len(policies) != 1 || len(items) != 1 {
+		t.Fatalf("want one vault, policy and protected item, got %v %v %v", gNames(vaults), gNames(policies), gNames(items))
+	}
+	vault := gFind(t, p, "backup-vault")
+	if got := gStr(t, vault, "properties.redundancySettings.standardTierStorageRedundancy"); got != w.backupRedundancy {
+		t.Errorf("vault redundancy is %q, want %q", got, w.backupRedundancy)
+	}
+	policy := gFind(t, p, "backup-policy")
+	for _, c := range []struct {
+		path string
+		want any
+	}{
+		{"properties.retentionPolicy.dailySchedule.retentionDuration.count", float64(w.backupDays)},
+		{"properties.retentionPolicy.dailySchedule.retentionDuration.durationType", "Days"},
+		{"properties.retentionPolicy.weeklySchedule.retentionDuration.count", float64(w.backupWeeks)},
+		{"properties.retentionPolicy.weeklySchedule.retentionDuration.durationType", "Weeks"},
+		{"properties.schedulePolicy.scheduleRunFrequency", "Daily"},
+		{"properties.schedulePolicy.dailySchedule.scheduleRunTimes[0]", "2024-01-01T18:00:00Z"},
+	} {
+		if got := gInput(t, policy, c.path); got != c.want {
+			t.Errorf("backup policy %s is %v, want %v", c.path, got, c.want)
+		}
+	}
+	if got := gStr(t, policy, "vaultName"); got != gStr(t, vault, "vaultName") {
+		t.Errorf("policy is in vault %q, want %q", got, gStr(t, vault, "vaultName"))
+	}
+	item := gFind(t, p, "backup-nfs-vm")
+	vmName := gStr(t, gFind(t, p, "nfs-vm"), "vmName")
+	if got := gStr(t, item, "properties.sourceResourceId"); !strings.HasSuffix(got, "/"+vmName) {
+		t.Errorf("protected item backs up %q, want the NFS VM %s", got, vmName)
+	}
+	if got := gInput(t, item, "properties.extendedProperties.diskExclusionProperties.diskLunList"); len(got.([]any)) != 1 || got.([]any)[0] != 0.0 {
+		t.Errorf("protected item LUNs are %v, want [0]", got)
+	}
+	if !gBool(t, item, "properties.extendedProperties.diskExclusionProperties.isInclusionList") {
+		t.Errorf("the LUN list excludes instead of includes")
+	}
+	if got := gStr(t, item, "properties.protectedItemType"); got != "Microsoft.Compute/virtualMachines" {
+		t.Errorf("protected item type is %q", got)
+	}
+	// The mock names a policy's id after its vault, so the policy is checked by the edge.
+	if got := gStr(t, item, "properties.policyId"); got == "" {
+		t.Errorf("protected item has no policy")
+	}
+	gWantDeps(t, item, "nfs-vm", "backup-policy", "backup-vault")
 }
 
 func TestGraphAlerts(t *testing.T) {

@@ -72,6 +72,7 @@ type gStackWant struct {
 	nfsDiskSKU       string
 	protected        bool
 	backup           bool
+	backupMethod     string
 	backupDays       int
 	backupWeeks      int
 	backupRedundancy string
@@ -106,7 +107,7 @@ var gWants = map[string]gStackWant{
 		mysqlStorageGB: 32, mysqlBackupDays: 14, mysqlGeoBackup: "Enabled",
 		nfsDiskGB: 64, nfsDiskSKU: "StandardSSD_LRS",
 		protected: true,
-		backup:    true, backupDays: 30, backupWeeks: 12, backupRedundancy: "GeoRedundant",
+		backup:    true, backupMethod: "snapshots", backupDays: 30, backupWeeks: 12, backupRedundancy: "ZoneRedundant",
 		budget: 60000, ingressReplicas: 2,
 		sites:        map[string][]string{"tech": {"tech.example.com"}, "azure": {"azure.example.com"}},
 		databases:    map[string]string{"tech": "wp_tech", "azure": "wp_azure"},
