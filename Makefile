@@ -6,7 +6,7 @@ BASE ?= base-plan.json
 # PULUMI_FLAGS passes extra flags to pulumi up/destroy, e.g. --yes in CI.
 PULUMI_FLAGS ?=
 
-.PHONY: test plan cost-diff preflight preview up destroy prices image-digest measure
+.PHONY: test plan cost-diff preflight wake preview up destroy prices image-digest measure
 
 # Every check CI runs (vet, unit and resource-graph tests, manifests, image tests, lint).
 test:
@@ -25,15 +25,21 @@ cost-diff:
 preflight:
 	go run ./cmd/preflight -stack $(STACK)
 
+# Starts STACK if its office-hours schedule has stopped it (runs the schedule's start workflow and
+# waits for the cluster); a stack without a schedule or a cluster is left alone.
+wake:
+	go run ./cmd/wake -stack $(STACK)
+
 # pulumi preview of STACK against Azure, with the full diff.
 preview:
 	pulumi stack select --create $(STACK) && pulumi preview --stack $(STACK) --diff
 
 # Refuses a bad config or a stack over its cost ceiling offline, then what the subscription would
-# refuse (preflight), then runs pulumi up. -strict checks the real credentials (no stand-ins; needs
-# PULUMI_CONFIG_PASSPHRASE), as the deploy itself does.
+# refuse (preflight), starts what the office-hours schedule stopped (wake), then runs pulumi up.
+# -strict checks the real credentials (no stand-ins; needs PULUMI_CONFIG_PASSPHRASE), as the
+# deploy itself does.
 up:
-	go run ./cmd/plan -stack $(STACK) -quiet -strict && go run ./cmd/preflight -stack $(STACK) && pulumi stack select --create $(STACK) && pulumi up --stack $(STACK) $(PULUMI_FLAGS)
+	go run ./cmd/plan -stack $(STACK) -quiet -strict && go run ./cmd/preflight -stack $(STACK) && go run ./cmd/wake -stack $(STACK) && pulumi stack select --create $(STACK) && pulumi up --stack $(STACK) $(PULUMI_FLAGS)
 
 # Tears STACK down; prod refuses (its data is protected: see README, "Tearing down").
 destroy:
