@@ -53,6 +53,7 @@ prices:
 image-digest:
 	images/wordpress/refresh-base-digest.sh
 
-# Operations on the share (NFS) and page times per view: stock, our settings, user pods, cache hits (root).
+# Operations on the share and page times per view (stock, our settings, user pods, cache hits,
+# after a change, after a start): on this disk, then over real NFS in the qemu guest (root).
 measure:
-	tests/image/measure-fs-ops.sh
+	tests/measure.sh

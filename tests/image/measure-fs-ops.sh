@@ -36,9 +36,15 @@
 #                emptied).
 #   user-start   a user pod, the first view after Apache starts (opcache empty).
 #
+# Over NFS (SHARE_DIR, as tests/nfs/run.sh --measure runs it in its guest): the share is made in
+# SHARE_DIR, an empty directory on an NFS mount, and two more columns come from the kernel's
+# own RPC counts for that mount (/proc/self/mountstats): the RPCs of the traced view and the
+# mean over the timed views. Those are NFS round trips, whatever the syscalls were.
+#
 # Usage: tests/image/measure-fs-ops.sh [--quick]   (root; after install-deps.sh)
 # Env: PLUGINS (default 25), TIMED (default 30), RTT_MS (round trip used for the estimate
-# column only, default 0.5).
+# column only, default 0.5), WP_SOURCE (the WordPress tree; default Debian 12's package, `make
+# measure` passes the 6.8 release), SHARE_DIR (see above), LABEL (a word for the table's title).
 set -euo pipefail
 
 # shellcheck source-path=SCRIPTDIR source=lib/common.bash
@@ -58,6 +64,27 @@ QUICK=0
 
 W=$(new_workdir)
 trap 'cleanup_workdir "$W"' EXIT
+share=${SHARE_DIR:-$W/share}
+# nfs_mount: the NFS mount the share is on, or nothing on a local disk.
+nfs_mount=''
+if [ -n "${SHARE_DIR:-}" ]; then
+	mkdir -p "$SHARE_DIR"
+	nfs_mount=$(findmnt -n -o TARGET -T "$SHARE_DIR")
+	case $(findmnt -n -o FSTYPE -T "$SHARE_DIR") in nfs | nfs4) ;; *)
+		echo "measure-fs-ops: SHARE_DIR $SHARE_DIR is not on an NFS mount" >&2
+		exit 2
+		;;
+	esac
+fi
+# rpcs: the RPCs the client has sent on the share's mount so far (every operation's count in
+# /proc/self/mountstats), or 0 on a local disk.
+rpcs() {
+	[ -n "$nfs_mount" ] || {
+		echo 0
+		return
+	}
+	awk -v m="$nfs_mount" '$1 == "device" { on = ($5 == m) } on && $1 ~ /^[A-Z_0-9]+:$/ && $2 ~ /^[0-9]+$/ { n += $2 } END { print n + 0 }' /proc/self/mountstats
+}
 
 # gen_plugin DIR SLUG N: one generated plugin (see the header for its shape).
 # shellcheck disable=SC2016 # the single-quoted $... are PHP variables
@@ -146,8 +173,11 @@ chmod 0644 "$W/db-password"
 # The share (wp-content), the admin-style docroot (wp-content is the share) and the image's
 # /usr/src/wordpress for the user pod's wp-entrypoint.
 wordpress_docroot "$W/html"
-mv "$W/html/wp-content" "$W/share"
-ln -s "$W/share" "$W/html/wp-content"
+# On NFS the export squashes every owner to uid 33: the files are copied without theirs.
+mkdir -p "$share"
+cp -R --preserve=mode,timestamps "$W/html/wp-content/." "$share/"
+rm -rf "$W/html/wp-content"
+ln -s "$share" "$W/html/wp-content"
 cat >"$W/html/.htaccess" <<-'HTACCESS'
 	# BEGIN WordPress (the official entrypoint's default)
 	RewriteEngine On
@@ -159,11 +189,12 @@ cat >"$W/html/.htaccess" <<-'HTACCESS'
 	# END WordPress
 HTACCESS
 for n in $(seq -w 1 "$PLUGINS"); do
-	gen_plugin "$W/share/plugins/bench-plugin-$n" "bench-plugin-$n" "$n"
+	gen_plugin "$share/plugins/bench-plugin-$n" "bench-plugin-$n" "$n"
 done
-mkdir -p "$W/share/uploads/2026/12" "$W/stub"
-cp /usr/share/wordpress/wp-admin/images/w-logo-blue.png "$W/share/uploads/2026/12/photo.png"
-chown -R "$WP_UID:$WP_UID" "$W/html" "$W/share"
+mkdir -p "$share/uploads/2026/12" "$W/stub"
+cp "$WP_SOURCE/wp-admin/images/w-logo-blue.png" "$share/uploads/2026/12/photo.png"
+chown -R "$WP_UID:$WP_UID" "$W/html"
+[ -n "$nfs_mount" ] || chown -R "$WP_UID:$WP_UID" "$share"
 printf '#!/bin/sh\nexit 0\n' >"$W/stub/docker-entrypoint.sh"
 chmod 0755 "$W/stub/docker-entrypoint.sh"
 # The image's start: our must-use plugins (page cache, code marker) into the share.
@@ -173,7 +204,7 @@ chmod 0755 "$W/stub/docker-entrypoint.sh"
 extra="require_once '$IMAGE_DIR/share/wp-k8s/local-code.php'; define('WP_HTTP_BLOCK_EXTERNAL', true);"
 site_env=(WORDPRESS_DB_HOST="127.0.0.1:$db_port" WORDPRESS_DB_USER=wpuser WORDPRESS_DB_NAME=wp
 	WORDPRESS_DB_PASSWORD_FILE="$W/db-password" WORDPRESS_CONFIG_EXTRA="$extra")
-user_env=(WP_CODE_DIR="$W/code" WP_CODE_SOURCE="$W/share")
+user_env=(WP_CODE_DIR="$W/code" WP_CODE_SOURCE="$share")
 
 apache_setup "$W/install" "$(free_port)" "$W/html"
 apache_start "$W/install" "${site_env[@]}" WP_PAGE_CACHE=off
@@ -192,7 +223,7 @@ mariadb_sql "$W/db" "UPDATE wp.wp_options SET option_value='a:$PLUGINS:{$active}
 		post_status, post_name, to_ping, pinged, post_modified, post_modified_gmt, post_content_filtered, post_type)
 	VALUES (1, NOW(), UTC_TIMESTAMP(), '<!-- wp:paragraph --><p>A post with an image.</p><!-- /wp:paragraph --><!-- wp:image --><figure class=\"wp-block-image\"><img src=\"/wp-content/uploads/2026/12/photo.png\" alt=\"\"/></figure><!-- /wp:image -->',
 		'Measured post', '', 'publish', 'measured-post', '', '', NOW(), UTC_TIMESTAMP(), '', 'post')"
-plugin_files=$(find "$W/share/plugins" -path '*bench-plugin-*' -type f | wc -l)
+plugin_files=$(find "$share/plugins" -path '*bench-plugin-*' -type f | wc -l)
 
 # The user pods' docroot (core only, wp-content linked to the local copy) and first copy.
 mkdir -p "$W/user-html" "$W/code"
@@ -227,7 +258,10 @@ traced() {
 	strace -qq -f -e trace=%file -s 1024 -o "$d/strace.log" -p "$pid" &
 	strace_pid=$!
 	sleep 1
+	local r0
+	r0=$(rpcs)
 	view "$d" "$@" >"$d/traced-view"
+	echo $(($(rpcs) - r0)) >"$d/traced-rpcs"
 	sleep 0.5
 	kill -INT "$strace_pid"
 	wait "$strace_pid" || true
@@ -239,7 +273,7 @@ traced() {
 
 # count DIR: "share open stat access readlink other" for DIR/strace.log.
 count() {
-	python3 - "$W/share" "$1/strace.log" <<-'PY'
+	python3 - "$share" "$1/strace.log" <<-'PY'
 		import os, re, sys
 		share = os.path.realpath(sys.argv[1]) + "/"
 		counts = dict(share=0, open=0, stat=0, access=0, readlink=0, other=0)
@@ -258,19 +292,20 @@ count() {
 	PY
 }
 
-# timings DIR N [CURL_ARGS...]: "median p95 php|hit" over N views, in ms.
+# timings DIR N [CURL_ARGS...]: "median p95 php|hit rpcs-per-view" over N views, times in ms.
 timings() {
-	local d=$1 n=$2 i
+	local d=$1 n=$2 i r0
 	shift 2
+	r0=$(rpcs)
 	for ((i = 0; i < n; i++)); do view "$d" "$@"; done >"$d/times"
-	python3 - "$d/times" <<-'PY'
+	python3 - "$d/times" "$(($(rpcs) - r0))" <<-'PY'
 		import sys
 		rows = [l.split() for l in open(sys.argv[1]) if l.strip()]
 		t = sorted(float(r[0]) * 1000 for r in rows)
 		kinds = sorted(set(r[1] for r in rows))
 		med = t[len(t) // 2] if len(t) % 2 else (t[len(t) // 2 - 1] + t[len(t) // 2]) / 2
 		p95 = t[min(len(t) - 1, int(round(0.95 * (len(t) - 1))))]
-		print("%.1f %.1f %s" % (med, p95, "/".join(kinds)))
+		print("%.1f %.1f %s %.1f" % (med, p95, "/".join(kinds), int(sys.argv[2]) / len(rows)))
 	PY
 }
 
@@ -301,7 +336,7 @@ scenario() {
 	for ((i = 0; i < WARMUP; i++)); do view "$d" "$@" >/dev/null; done
 	sleep "$pause"
 	traced "$d" "$@"
-	results+=("$name $(count "$d") $(timings "$d" "$TIMED" "$@")")
+	results+=("$name $(count "$d") $(cat "$d/traced-rpcs") $(timings "$d" "$TIMED" "$@")")
 }
 
 echo "measure-fs-ops: measuring (each: $WARMUP warm-up views, a pause, one traced view, $TIMED timed views)..." >&2
@@ -325,7 +360,7 @@ fi
 rm -rf "$W/hit" && cp -a "$W/user" "$W/hit"
 scenario hit 3
 # Hits must be Apache's: the timed views say "hit" only.
-[ "$(tail -n 1 <<<"${results[-1]}" | awk '{print $NF}')" = hit ] || {
+[ "$(awk '{print $11}' <<<"${results[-1]}")" = hit ] || {
 	echo "measure-fs-ops: the cache-hit views were not all hits" >&2
 	exit 1
 }
@@ -333,35 +368,43 @@ scenario hit 3
 # A code change on the share, the copier swaps it in and empties opcache; then the first view.
 rm -rf "$W/user-change" && cp -a "$W/user" "$W/user-change"
 first=bench-plugin-$(seq -w 1 "$PLUGINS" | head -n 1)
-echo '/* changed */' >>"$W/share/plugins/$first/assets/css/style.css"
-echo '// changed' >>"$W/share/plugins/$first/includes/functions-1.php"
+echo '/* changed */' >>"$share/plugins/$first/assets/css/style.css"
+echo '// changed' >>"$share/plugins/$first/includes/functions-1.php"
 as_www_data env "${user_env[@]}" "$IMAGE_DIR/bin/wp-code-sync" bump 2>/dev/null
 as_www_data env "${user_env[@]}" WP_CODE_RESET_URL="$(apache_url "$W/user" /wp-k8s-opcache-reset)" \
 	"$IMAGE_DIR/bin/wp-code-sync" --once 2>/dev/null
 sleep 1
 traced "$W/user" "${COMMENTER[@]}"
-results+=("user-change $(count "$W/user") $(cut -d' ' -f1 "$W/user/traced-view" | awk '{printf "%.1f %.1f", $1 * 1000, $1 * 1000}') php")
+results+=("user-change $(count "$W/user") $(cat "$W/user/traced-rpcs") $(cut -d' ' -f1 "$W/user/traced-view" | awk '{printf "%.1f %.1f", $1 * 1000, $1 * 1000}') php -")
 apache_stop "$W/user"
 
 # The first view after a start: opcache and the realpath cache are empty.
 pod user-start image "$W/user-html" "${user_env[@]}" WP_PAGE_CACHE=on
 traced "$W/user-start" "${COMMENTER[@]}"
-results+=("user-start $(count "$W/user-start") $(cut -d' ' -f1 "$W/user-start/traced-view" | awk '{printf "%.1f %.1f", $1 * 1000, $1 * 1000}') php")
+results+=("user-start $(count "$W/user-start") $(cat "$W/user-start/traced-rpcs") $(cut -d' ' -f1 "$W/user-start/traced-view" | awk '{printf "%.1f %.1f", $1 * 1000, $1 * 1000}') php -")
 apache_stop "$W/user-start"
 
 echo
 echo "One view of a post with an image, WordPress $(sed -n "s/^\$wp_version = '\(.*\)';/\1/p" "$W/html/wp-includes/version.php"), theme twentytwentythree, $PLUGINS generated plugins ($plugin_files files)"
+where=${LABEL:-this machine}
+if [ -n "$nfs_mount" ]; then
+	where="$where, the share over NFS ($(awk -v m="$nfs_mount" '$2 == m {print $4}' /proc/mounts))"
+else
+	where="$where, the share on local disk"
+fi
 echo "File-system syscalls on the share (wp-content on NFS in the pods) for one view after warm-up,"
-echo "and page times on this machine's local disk (median and p95 of $TIMED views; n=1 for -change and -start):"
-printf '| %-11s | %5s | %4s | %4s | %6s | %8s | %5s | %9s | %7s | %-7s | %14s |\n' scenario share open stat access readlink other 'median ms' 'p95 ms' served "+ops×${RTT_MS}ms"
-printf '|%s|\n' '-------------|-------|------|------|--------|----------|-------|-----------|---------|---------|----------------'
+echo "NFS RPCs (the kernel's count for the mount: the traced view, and the mean over the timed views),"
+echo "and page times on $where (median and p95 of $TIMED views; n=1 for -change and -start):"
+printf '| %-11s | %5s | %4s | %4s | %6s | %8s | %5s | %7s | %8s | %9s | %7s | %-7s | %14s |\n' scenario share open stat access readlink other 'nfs rpc' 'rpc/view' 'median ms' 'p95 ms' served "+ops×${RTT_MS}ms"
+printf '|%s|\n' '-------------|-------|------|------|--------|----------|-------|---------|----------|-----------|---------|---------|----------------'
 for r in "${results[@]}"; do
-	read -r name share open stat access rl other med p95 kind <<<"$r"
-	printf '| %-11s | %5d | %4d | %4d | %6d | %8d | %5d | %9s | %7s | %-7s | %11s ms |\n' \
-		"$name" "$share" "$open" "$stat" "$access" "$rl" "$other" "$med" "$p95" "$kind" \
-		"$(awk -v n="$share" -v r="$RTT_MS" 'BEGIN { printf "%.1f", n * r }')"
+	read -r name ops open stat access rl other trpc med p95 kind per <<<"$r"
+	if [ -z "$nfs_mount" ]; then trpc=- per=-; fi
+	printf '| %-11s | %5d | %4d | %4d | %6d | %8d | %5d | %7s | %8s | %9s | %7s | %-7s | %11s ms |\n' \
+		"$name" "$ops" "$open" "$stat" "$access" "$rl" "$other" "$trpc" "$per" "$med" "$p95" "$kind" \
+		"$(awk -v n="$ops" -v r="$RTT_MS" 'BEGIN { printf "%.1f", n * r }')"
 done
 echo
 echo "stock: upstream opcache settings; image: images/wordpress/php/zz-wp-k8s.ini; both with wp-content on the share."
 echo "user*: the code from the pod's local copy (wp-code-sync), a commenter's view (PHP renders); hit: the page cache."
-echo "The last column is arithmetic (operations × round trip), not a measurement over NFS."
+echo "The last column is arithmetic (operations × round trip); the nfs columns are the kernel's counts."

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the NFS tier's guest into DIR (argument): a Debian 12 minbase root file system image
-# (rootfs.img, the packages in guest-packages), Debian's cloud kernel (vmlinuz, its modules in
+# (rootfs.img, the packages in guest-packages, and in the optional second argument's list too), Debian's cloud kernel (vmlinuz, its modules in
 # the image) and a busybox initramfs that loads virtio and starts systemd on the root disk.
 # Booted with systemd.unit=wp-tier.target, the unit wp-tier.service mounts the disk with serial "wppayload" read-only at
 # /payload, runs /payload/entry and powers the guest off: the image holds no test, so a change
@@ -8,7 +8,8 @@
 set -euo pipefail
 
 here=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd)
-dir=${1:?usage: guest-image.sh DIR}
+dir=${1:?usage: guest-image.sh DIR [EXTRA-PACKAGES-FILE]}
+extra=${2:-}
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 suite=bookworm
 
@@ -16,7 +17,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/wp-nfs-guest.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 rootfs=$work/rootfs
 
-packages=$(grep -v '^#' "$here/guest-packages" | grep -v '^$' | paste -sd, -)
+packages=$(cat "$here/guest-packages" ${extra:+"$extra"} | grep -v '^#' | grep -v '^$' | paste -sd, -)
 echo "guest-image: debootstrap $suite ($packages)"
 debootstrap --variant=minbase --include="$packages" "$suite" "$rootfs" "$mirror" >"$work/debootstrap.log" 2>&1 || {
 	tail -20 "$work/debootstrap.log" >&2

@@ -298,6 +298,46 @@ done
 note "after a purge elsewhere this node stopped finding the old page after ${gone:-more than 40} s"
 check "a purge elsewhere reaches this node within the 30 s attribute timeout" test -n "$gone" -a "${gone:-99}" -le 31
 
+
+# --- make measure (tests/nfs/run.sh --measure): WordPress over this mount --------------------
+# measure-fs-ops.sh runs here as on the host, once with the share in the site's directory on
+# the node's mount (every round trip 0.5 ms longer: netem on the node's side), once with the
+# share on the guest's own disk; both tables go to the results. Apache and MariaDB run in the
+# guest's root network namespace; only the NFS client's connection is the node's, so only NFS
+# traffic crosses the delayed link. Both runs share the guest's CPU, which TCG makes slow: the
+# comparison is between them, the operation counts are the kernel's.
+if [ -d /payload/measure ]; then
+	section "measure"
+	m=/payload/measure
+	read -r -a measure_args <"$m/args" || true
+	mapfile -t measure_env <"$m/env"
+	measure_run() {
+		env "${measure_env[@]}" WP_SOURCE="$m/wordpress" LABEL="a $(nproc)-vCPU qemu guest (Linux $(uname -r))" "$@" \
+			bash "$m/repo/tests/image/measure-fs-ops.sh" "${measure_args[@]}"
+	}
+	if ip netns exec node tc qdisc add dev wp-node root netem delay 0.5ms 2>"$work/out"; then
+		note "NFS round trips 0.5 ms longer (netem on the node's side)"
+	else
+		fail "netem adds 0.5 ms to the node's NFS round trips"
+	fi
+	if measure_run SHARE_DIR="$dir/measure-share" >"$work/measure-nfs" 2>&1; then
+		pass "make measure: WordPress with wp-content over NFS"
+	else
+		fail "make measure: WordPress with wp-content over NFS"
+	fi
+	sed 's/^/# /' "$work/measure-nfs" >>"$results"
+	ip netns exec node tc qdisc del dev wp-node root 2>/dev/null || true
+	if measure_run >"$work/measure-local" 2>&1; then
+		pass "make measure: WordPress with wp-content on the guest's disk"
+	else
+		fail "make measure: WordPress with wp-content on the guest's disk"
+	fi
+	sed 's/^/# /' "$work/measure-local" >>"$results"
+	umount "$mnt"
+	section "end"
+	say "done"
+	exit 0
+fi
 # --- 6. The server goes away under a writer (hard mount) -------------------------------------
 # The writer opens, appends one numbered line and closes (close-to-open: each line reaches the
 # server before the next), and logs when each line was done. The server stops for 10 s (a VM

@@ -7,14 +7,30 @@
 # the pods do, restarts the server under a writer, fills the disk, and shows that the option
 # pair the first version shipped is refused. Prints "N passed, N failed"; needs root (debootstrap,
 # apt-get). The guest image is cached in $WPAKS_CACHE/nfs (see the README's Tests section).
+#
+# With --measure (`make measure`) the guest also has Apache, PHP and MariaDB, and after the mount
+# checks it runs tests/image/measure-fs-ops.sh twice on WordPress 6.8: with the share on the
+# node's NFS mount (0.5 ms added to every round trip) and with the share on the guest's disk,
+# and prints both tables; the later sections are skipped. Its image is cached apart, in
+# $WPAKS_CACHE/nfs-measure.
 set -euo pipefail
 
 here=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
+measure=0
+[ "${1:-}" != --measure ] || measure=1
 cache=${WPAKS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/wordpress-aks}/nfs
-stack=${NFS_TIER_STACK:-dev}
+extra_packages=''
+guest_memory=1024
 # The whole guest run; under TCG on two busy cores it takes a few minutes.
 guest_timeout=${NFS_TIER_TIMEOUT:-1800}
+if [ "$measure" = 1 ]; then
+	cache=$cache-measure
+	extra_packages=$here/guest-packages-measure
+	guest_memory=2048
+	guest_timeout=${NFS_TIER_TIMEOUT:-5400}
+fi
+stack=${NFS_TIER_STACK:-dev}
 
 if [ "$(id -u)" != 0 ]; then
 	echo "nfs tier: run as root (debootstrap, apt-get)" >&2
@@ -39,14 +55,14 @@ fi
 export PATH=$PATH:/usr/sbin:/sbin
 
 # --- The guest image, cached by the hash of what builds it -----------------------------------
-key=$(cat "$here/guest-image.sh" "$here/guest-packages" "$here/initramfs-init.sh" | sha256sum | cut -c1-16)
+key=$(cat "$here/guest-image.sh" "$here/guest-packages" ${extra_packages:+"$extra_packages"} "$here/initramfs-init.sh" | sha256sum | cut -c1-16)
 guest=$cache/guest-$key
 if [ ! -e "$guest/ok" ]; then
 	built=$SECONDS
 	rm -rf "$cache"/guest-*
 	mkdir -p "$cache"
 	[ -n "$(apt-cache depends linux-image-cloud-amd64 2>/dev/null)" ] || apt-get update -qq
-	"$here/guest-image.sh" "$guest.tmp"
+	"$here/guest-image.sh" "$guest.tmp" ${extra_packages:+"$extra_packages"}
 	mv "$guest.tmp" "$guest"
 	touch "$guest/ok"
 	echo "nfs tier: guest image built in $((SECONDS - built)) s"
@@ -74,7 +90,24 @@ mkdir -p "$work/payload/facts"
 install -m 0755 "$here/guest-test.sh" "$work/payload/entry"
 # The user pods' code copier, run in the guest against the real mount.
 install -m 0755 "$root/images/wordpress/bin/wp-code-sync" "$work/payload/wp-code-sync"
-truncate -s 32M "$work/payload.img"
+payload_size=32M
+if [ "$measure" = 1 ]; then
+	# The measurement: its script and helpers and the image's files at their places in the
+	# repository, and WordPress 6.8 with every link resolved (the guest has none of its targets).
+	mkdir -p "$work/payload/measure/repo/tests" "$work/payload/measure/repo/images"
+	cp -a "$root/tests/image" "$root/tests/lib" "$work/payload/measure/repo/tests/"
+	cp -a "$root/images/wordpress" "$work/payload/measure/repo/images/"
+	wp=$("$root/tests/image/wordpress-6.8.sh" "${cache%/nfs-measure}/wordpress-6.8")
+	mkdir -p "$work/payload/measure/wordpress"
+	tar -C "$wp" -chf - . | tar -C "$work/payload/measure/wordpress" -xf -
+	echo "${MEASURE_ARGS:-}" >"$work/payload/measure/args"
+	# The measurement's own knobs, as they are set here.
+	for v in TIMED PLUGINS; do
+		[ -z "${!v:-}" ] || echo "$v=${!v}"
+	done >"$work/payload/measure/env"
+	payload_size=512M
+fi
+truncate -s "$payload_size" "$work/payload.img"
 mkfs.ext4 -q -d "$work/payload" "$work/payload.img"
 
 # A blank data disk, small enough to fill quickly, and a disk with a partition table.
@@ -86,7 +119,7 @@ echo 'type=83' | sfdisk -q "$work/parted.img" >/dev/null
 boot() {
 	: >"$work/console.log"
 	: >"$work/results.log"
-	qemu-system-x86_64 "$@" -smp 2 -machine q35 -m 1024 -nographic -no-reboot -monitor none -nic none \
+	qemu-system-x86_64 "$@" -smp 2 -machine q35 -m "$guest_memory" -nographic -no-reboot -monitor none -nic none \
 		-serial "file:$work/console.log" -serial "file:$work/results.log" \
 		-kernel "$guest/vmlinuz" -initrd "$guest/initramfs.cpio.gz" \
 		-append "console=ttyS0 panic=-1 systemd.unit=wp-tier.target" \

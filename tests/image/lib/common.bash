@@ -11,7 +11,10 @@
 TESTS_DIR=$(CDPATH='' cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
 IMAGE_DIR=$(CDPATH='' cd -- "$TESTS_DIR/../../images/wordpress" && pwd)
 WP_UID=33
-export TESTS_DIR IMAGE_DIR
+# WP_SOURCE is the WordPress tree docroots are made from: Debian 12's package for the tests,
+# the 6.8 release for the measurement (tests/image/wordpress-6.8.sh).
+WP_SOURCE=${WP_SOURCE:-/usr/share/wordpress}
+export TESTS_DIR IMAGE_DIR WP_SOURCE
 
 # new_workdir: a temp dir that uid 33 can enter (mktemp's 0700 would lock Apache out).
 new_workdir() {
@@ -252,7 +255,7 @@ apache_url() {
 wordpress_docroot() {
 	local docroot=$1
 	mkdir -p "$docroot"
-	tar -C /usr/share/wordpress --exclude=./wp-content/languages --exclude=./wp-config.php \
+	tar -C "$WP_SOURCE" --exclude=./wp-content/languages --exclude=./wp-config.php \
 		-chf - . | tar -C "$docroot" -xf -
 	cat >"$docroot/wp-config.php" <<-'EOF'
 		<?php
