@@ -97,6 +97,9 @@ if [ "$measure" = 1 ]; then
 	mkdir -p "$work/payload/measure/repo/tests" "$work/payload/measure/repo/images"
 	cp -a "$root/tests/image" "$root/tests/lib" "$work/payload/measure/repo/tests/"
 	cp -a "$root/images/wordpress" "$work/payload/measure/repo/images/"
+	# WordPress 6.8's links lead to Debian 12 packages (getid3, underscore, ...) that the
+	# image tier's install-deps.sh installs on this machine; they are copied in resolved.
+	"$root/tests/image/install-deps.sh" >/dev/null
 	wp=$("$root/tests/image/wordpress-6.8.sh" "${cache%/nfs-measure}/wordpress-6.8")
 	mkdir -p "$work/payload/measure/wordpress"
 	tar -C "$wp" -chf - . | tar -C "$work/payload/measure/wordpress" -xf -
