@@ -48,7 +48,7 @@ const (
 	workflowSchema = "https://schema.management.azure.com/providers/Microsoft.Logic/schemas/2016-06-01/workflowdefinition.json#"
 )
 
-// workflow is a Logic App; PrincipalID is its system-assigned identity.
+// workflow is a Logic App; Identity holds its system-assigned identity (principalId).
 type workflow struct {
 	pulumi.CustomResourceState
 	Name     pulumi.StringOutput `pulumi:"name"`
@@ -99,14 +99,10 @@ func NewSchedule(ctx *pulumi.Context, cfg config.Config, t ScheduleTargets) erro
 		hour   int
 		steps  []scheduleStep
 	}{{"start", s.StartHour, start}, {"stop", s.StopHour, stop}} {
-		wf, err := newScheduleWorkflow(ctx, cfg, t.ResourceGroup, w.action, w.hour, w.steps)
+		principal, err := newScheduleWorkflow(ctx, cfg, t.ResourceGroup, w.action, w.hour, w.steps)
 		if err != nil {
 			return err
 		}
-		principal := wf.Identity.ApplyT(func(m map[string]any) (string, error) {
-			id, _ := m["principalId"].(string)
-			return id, nil
-		}).(pulumi.StringOutput)
 		for _, target := range []struct {
 			name string
 			id   pulumi.IDOutput
@@ -122,8 +118,9 @@ func NewSchedule(ctx *pulumi.Context, cfg config.Config, t ScheduleTargets) erro
 // newScheduleWorkflow is one Logic App: a weekly recurrence at hour on the configured days, and
 // one HTTP action per step, authenticated with the workflow's managed identity. A step runs
 // after its predecessors whether they succeeded or failed: starting a server that is already
-// running fails, and must not keep the cluster from starting.
-func newScheduleWorkflow(ctx *pulumi.Context, cfg config.Config, rg *ResourceGroup, action string, hour int, steps []scheduleStep) (*workflow, error) {
+// running fails, and must not keep the cluster from starting. It returns the identity's
+// principal.
+func newScheduleWorkflow(ctx *pulumi.Context, cfg config.Config, rg *ResourceGroup, action string, hour int, steps []scheduleStep) (pulumi.StringOutput, error) {
 	s := cfg.Schedule
 	ids := make([]any, len(steps))
 	for i, st := range steps {
@@ -154,28 +151,27 @@ func newScheduleWorkflow(ctx *pulumi.Context, cfg config.Config, rg *ResourceGro
 		for i, d := range s.Days {
 			days[i] = d
 		}
-		return map[string]any{
-			"$schema":        workflowSchema,
-			"contentVersion": "1.0.0.0",
-			"triggers": map[string]any{
-				"Recurrence": map[string]any{
-					"type": "Recurrence",
-					"recurrence": map[string]any{
-						"frequency": "Week",
-						"interval":  1,
-						"timeZone":  s.TimeZone,
-						"schedule":  map[string]any{"weekDays": days, "hours": []any{hour}, "minutes": []any{0}},
-					},
-				},
-			},
-			"actions": actions,
-			"outputs": map[string]any{},
-		}, nil
+		return workflowDefinition(map[string]any{
+			"frequency": "Week",
+			"interval":  1,
+			"timeZone":  s.TimeZone,
+			"schedule":  map[string]any{"weekDays": days, "hours": []any{hour}, "minutes": []any{0}},
+		}, actions), nil
 	}).(pulumi.MapOutput)
+	principal, err := newWorkflow(ctx, cfg, "schedule-"+action, cfg.Names().ScheduleWorkflow(action), rg.Name, definition)
+	if err != nil {
+		return pulumi.StringOutput{}, fmt.Errorf("create %s workflow: %w", action, err)
+	}
+	return principal, nil
+}
+
+// newWorkflow creates an enabled Logic App named workflowName in group, with a system-assigned
+// identity, and returns that identity's principal for the role assignments its calls need.
+func newWorkflow(ctx *pulumi.Context, cfg config.Config, name, workflowName string, group pulumi.StringInput, definition pulumi.MapOutput) (pulumi.StringOutput, error) {
 	var wf workflow
-	err := ctx.RegisterResource(tokenWorkflow, "schedule-"+action, pulumi.Map{
-		"workflowName":      pulumi.String(cfg.Names().ScheduleWorkflow(action)),
-		"resourceGroupName": rg.Name,
+	err := ctx.RegisterResource(tokenWorkflow, name, pulumi.Map{
+		"workflowName":      pulumi.String(workflowName),
+		"resourceGroupName": group,
 		"location":          pulumi.String(cfg.Location),
 		"tags":              tags(cfg),
 		"identity":          pulumi.Map{"type": pulumi.String("SystemAssigned")},
@@ -183,9 +179,25 @@ func newScheduleWorkflow(ctx *pulumi.Context, cfg config.Config, rg *ResourceGro
 		"definition":        definition,
 	}, &wf, armOpts()...)
 	if err != nil {
-		return nil, fmt.Errorf("create %s workflow: %w", action, err)
+		return pulumi.StringOutput{}, err
 	}
-	return &wf, nil
+	return wf.Identity.ApplyT(func(m map[string]any) (string, error) {
+		id, _ := m["principalId"].(string)
+		return id, nil
+	}).(pulumi.StringOutput), nil
+}
+
+// workflowDefinition is a workflow definition with one recurrence trigger and actions.
+func workflowDefinition(recurrence, actions map[string]any) map[string]any {
+	return map[string]any{
+		"$schema":        workflowSchema,
+		"contentVersion": "1.0.0.0",
+		"triggers": map[string]any{
+			"Recurrence": map[string]any{"type": "Recurrence", "recurrence": recurrence},
+		},
+		"actions": actions,
+		"outputs": map[string]any{},
+	}
 }
 
 // newQuietHours removes the action groups from every alert of the resource group outside the

@@ -76,23 +76,10 @@ func newSnapshotBackup(ctx *pulumi.Context, cfg config.Config, nfs *NFS) (*Backu
 		}
 		return snapshotWorkflow(cfg, string(groupID), string(diskID), sku), nil
 	}).(pulumi.MapOutput)
-	var wf workflow
-	err = ctx.RegisterResource(tokenWorkflow, "backup-snapshots", pulumi.Map{
-		"workflowName":      pulumi.String(names.SnapshotWorkflow()),
-		"resourceGroupName": group.Name,
-		"location":          pulumi.String(cfg.Location),
-		"tags":              tags(cfg),
-		"identity":          pulumi.Map{"type": pulumi.String("SystemAssigned")},
-		"state":             pulumi.String("Enabled"),
-		"definition":        definition,
-	}, &wf, armOpts()...)
+	principal, err := newWorkflow(ctx, cfg, "backup-snapshots", names.SnapshotWorkflow(), group.Name, definition)
 	if err != nil {
 		return nil, fmt.Errorf("create snapshot workflow: %w", err)
 	}
-	principal := wf.Identity.ApplyT(func(m map[string]any) (string, error) {
-		id, _ := m["principalId"].(string)
-		return id, nil
-	}).(pulumi.StringOutput)
 	if _, err := grant(ctx, "snapshot-disk-reader", principal, roleDiskBackupReader, nfs.DataDiskID.ToStringOutput()); err != nil {
 		return nil, err
 	}
@@ -137,68 +124,57 @@ func snapshotWorkflow(cfg config.Config, groupID, diskID, sku string) map[string
 		where = fmt.Sprintf("@or(%s, %s)", expired("daily", b.DailyRetentionDays), expired("weekly", max(weeklyDays, b.DailyRetentionDays)))
 	}
 
-	return map[string]any{
-		"$schema":        workflowSchema,
-		"contentVersion": "1.0.0.0",
-		"triggers": map[string]any{
-			"Recurrence": map[string]any{
-				"type": "Recurrence",
-				"recurrence": map[string]any{
-					"frequency": "Day",
-					"interval":  1,
-					"timeZone":  "UTC",
-					"schedule":  map[string]any{"hours": []any{hour}, "minutes": []any{minute}},
-				},
-			},
-		},
-		"actions": map[string]any{
-			"Snapshot": map[string]any{
-				"type": "Http",
-				"inputs": map[string]any{
-					"method": "PUT",
-					"uri":    snapshots + "/" + names.SnapshotPrefix() + "-@{utcNow('yyyyMMdd-HHmm')}" + api,
-					"body": map[string]any{
-						"location": cfg.Location,
-						"sku":      map[string]any{"name": sku},
-						"tags":     snapshotTags,
-						"properties": map[string]any{
-							// Incremental: each snapshot stores the changes since the last, on
-							// Standard HDD snapshot storage whatever the disk's own type.
-							"incremental":  true,
-							"creationData": map[string]any{"createOption": "Copy", "sourceResourceId": diskID},
-						},
-					},
-					"authentication": auth,
-				},
-				"runAfter": map[string]any{},
-			},
-			"ListSnapshots": map[string]any{
-				"type":     "Http",
-				"inputs":   map[string]any{"method": "GET", "uri": snapshots + api, "authentication": auth},
-				"runAfter": map[string]any{"Snapshot": []any{"Succeeded"}},
-			},
-			"Expired": map[string]any{
-				"type":     "Query",
-				"inputs":   map[string]any{"from": "@body('ListSnapshots')?['value']", "where": where},
-				"runAfter": map[string]any{"ListSnapshots": []any{"Succeeded"}},
-			},
-			"DeleteExpired": map[string]any{
-				"type":    "Foreach",
-				"foreach": "@body('Expired')",
-				"actions": map[string]any{
-					"Delete": map[string]any{
-						"type": "Http",
-						"inputs": map[string]any{
-							"method":         "DELETE",
-							"uri":            "https://management.azure.com@{items('DeleteExpired')?['id']}" + api,
-							"authentication": auth,
-						},
-						"runAfter": map[string]any{},
+	return workflowDefinition(map[string]any{
+		"frequency": "Day",
+		"interval":  1,
+		"timeZone":  "UTC",
+		"schedule":  map[string]any{"hours": []any{hour}, "minutes": []any{minute}},
+	}, map[string]any{
+		"Snapshot": map[string]any{
+			"type": "Http",
+			"inputs": map[string]any{
+				"method": "PUT",
+				"uri":    snapshots + "/" + names.SnapshotPrefix() + "-@{utcNow('yyyyMMdd-HHmm')}" + api,
+				"body": map[string]any{
+					"location": cfg.Location,
+					"sku":      map[string]any{"name": sku},
+					"tags":     snapshotTags,
+					"properties": map[string]any{
+						// Incremental: each snapshot stores the changes since the last, on
+						// Standard HDD snapshot storage whatever the disk's own type.
+						"incremental":  true,
+						"creationData": map[string]any{"createOption": "Copy", "sourceResourceId": diskID},
 					},
 				},
-				"runAfter": map[string]any{"Expired": []any{"Succeeded"}},
+				"authentication": auth,
 			},
+			"runAfter": map[string]any{},
 		},
-		"outputs": map[string]any{},
-	}
+		"ListSnapshots": map[string]any{
+			"type":     "Http",
+			"inputs":   map[string]any{"method": "GET", "uri": snapshots + api, "authentication": auth},
+			"runAfter": map[string]any{"Snapshot": []any{"Succeeded"}},
+		},
+		"Expired": map[string]any{
+			"type":     "Query",
+			"inputs":   map[string]any{"from": "@body('ListSnapshots')?['value']", "where": where},
+			"runAfter": map[string]any{"ListSnapshots": []any{"Succeeded"}},
+		},
+		"DeleteExpired": map[string]any{
+			"type":    "Foreach",
+			"foreach": "@body('Expired')",
+			"actions": map[string]any{
+				"Delete": map[string]any{
+					"type": "Http",
+					"inputs": map[string]any{
+						"method":         "DELETE",
+						"uri":            "https://management.azure.com@{items('DeleteExpired')?['id']}" + api,
+						"authentication": auth,
+					},
+					"runAfter": map[string]any{},
+				},
+			},
+			"runAfter": map[string]any{"Expired": []any{"Succeeded"}},
+		},
+	})
 }
